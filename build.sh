@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# dotnetwsgi build script.
+#   ./build.sh          set up, restore, build Release, publish artifacts/bin/dotnetwsgi
+#   ./build.sh test     the above, then run every test (unit + integration) and print a summary line
+#   ./build.sh serve    the above, then serve the sample Flask app (samples/app.ini) on 127.0.0.1:8000
+# On Debian as root, missing OS packages the tests and the sample need are installed first.
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$(pwd)
+
+# Packages: Python 3.11 with Flask for the apps, nginx for the nginx tests, tmux for the `top` test.
+OS_PACKAGES=(python3 python3-flask libpython3.11 nginx-light tmux curl procps)
+
+install_os_packages() {
+    command -v dpkg-query >/dev/null 2>&1 || return 0
+    local missing=()
+    for p in "${OS_PACKAGES[@]}"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    if [ "$(id -u)" != 0 ]; then
+        echo "build.sh: missing OS packages (install them as root): ${missing[*]}" >&2
+        return 0
+    fi
+    echo "build.sh: installing ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+publish() {
+    dotnet publish src/Manager/Manager.csproj -c Release -r linux-x64 --self-contained false \
+        -p:PublishReadyToRun=true -o artifacts/bin -nologo -v quiet
+    echo "build.sh: published $ROOT/artifacts/bin/dotnetwsgi"
+}
+
+run_tests() {
+    export DOTNETWSGI_BIN="$ROOT/artifacts/bin/dotnetwsgi"
+    local log=artifacts/test.log
+    mkdir -p artifacts
+    set +e
+    dotnet test Manager.sln -c Release -nologo 2>&1 | tee "$log"
+    local rc=${PIPESTATUS[0]}
+    set -e
+    # One plain closing line for CI: "N passed, N failed, N skipped".
+    python3 - "$log" <<'PY'
+import re, sys
+p = f = s = 0
+for line in open(sys.argv[1], errors="replace"):
+    m = re.search(r"Failed:\s+(\d+), Passed:\s+(\d+), Skipped:\s+(\d+)", line)
+    if m:
+        f += int(m.group(1)); p += int(m.group(2)); s += int(m.group(3))
+print(f"{p} passed, {f} failed, {s} skipped")
+PY
+    return "$rc"
+}
+
+cmd=${1:-build}
+install_os_packages
+case "$cmd" in
+    build) publish ;;
+    test) publish; run_tests ;;
+    serve) publish; exec artifacts/bin/dotnetwsgi --ini samples/app.ini ;;
+    *) echo "usage: $0 [build|test|serve]" >&2; exit 2 ;;
+esac

@@ -1,0 +1,22 @@
+using DotnetWsgi.Config.Options;
+
+namespace DotnetWsgi.Config;
+
+public enum ConfigSeverity { Error, Warning, Notice }
+
+/// <summary>One problem found while reading configuration, with where it came from.</summary>
+public sealed record ConfigDiagnostic(ConfigSeverity Severity, string Message, string? File = null, int Line = 0)
+{
+    /// <summary>`file:line: error: message` (or without location when there is none).</summary>
+    public override string ToString()
+    {
+        string level = Severity switch { ConfigSeverity.Error => "error", ConfigSeverity.Warning => "warning", _ => "notice" };
+        return File is null ? $"{level}: {Message}" : Line > 0 ? $"{File}:{Line}: {level}: {Message}" : $"{File}: {level}: {Message}";
+    }
+}
+
+/// <summary>The outcome of loading configuration: options when there is no error, and every diagnostic.</summary>
+public sealed record ConfigResult(ServerOptions? Options, IReadOnlyList<ConfigDiagnostic> Diagnostics)
+{
+    public bool Succeeded => Options is not null && !Diagnostics.Any(d => d.Severity == ConfigSeverity.Error);
+}

@@ -1,0 +1,14 @@
+using DotnetWsgi.Native;
+
+namespace DotnetWsgi.Manager;
+
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        // The master starts workers as this same executable with the worker contract in the environment.
+        if (Environment.GetEnvironmentVariable(WorkerContract.WorkerIdVar) is not null)
+            return DotnetWsgi.Worker.Serving.WorkerProgram.Run();
+        return Cli.CommandLineApp.Run(args);
+    }
+}

@@ -1,0 +1,197 @@
+// Overview
+// The one native layer: one method per syscall the program uses. Methods return the result and
+// errno (or throw NativeException where every error is abnormal) and hold no logic. EINTR is
+// retried here. Mono.Posix appears only in this folder.
+
+using System.Runtime.InteropServices;
+using Mono.Unix.Native;
+
+namespace DotnetWsgi.Native.Interop;
+
+public static partial class Libc
+{
+    private const string LibC = "libc";
+
+    // ---- processes and signals ----
+
+    /// <summary>kill(2). Returns 0 or the errno (ESRCH = already gone).</summary>
+    public static int Kill(int pid, int signal)
+    {
+        while (true)
+        {
+            if (kill(pid, signal) == 0) return 0;
+            int errno = Marshal.GetLastPInvokeError();
+            if (errno != Errno.EINTR) return errno;
+        }
+    }
+
+    public static int GetPid() => Environment.ProcessId;
+
+    public static int GetPpid() => getppid();
+
+    public static uint GetUid() => Syscall.getuid();
+
+    public static uint GetGid() => Syscall.getgid();
+
+    /// <summary>prctl(PR_SET_PDEATHSIG, sig): the kernel sends sig to this process when its parent dies.</summary>
+    public static void SetParentDeathSignal(int signal)
+    {
+        const int PR_SET_PDEATHSIG = 1;
+        if (prctl(PR_SET_PDEATHSIG, (nuint)signal, 0, 0, 0) != 0)
+            throw new NativeException("prctl(PR_SET_PDEATHSIG)", Marshal.GetLastPInvokeError());
+    }
+
+    public static void SetGid(uint gid)
+    {
+        if (Syscall.setgid(gid) != 0) throw new NativeException("setgid", Marshal.GetLastPInvokeError());
+    }
+
+    public static void SetUid(uint uid)
+    {
+        if (Syscall.setuid(uid) != 0) throw new NativeException("setuid", Marshal.GetLastPInvokeError());
+    }
+
+    /// <summary>Resolves a user name or number. Returns null when unknown.</summary>
+    public static uint? LookupUser(string nameOrId)
+    {
+        if (uint.TryParse(nameOrId, out var id)) return id;
+        var pw = Syscall.getpwnam(nameOrId);
+        return pw?.pw_uid;
+    }
+
+    /// <summary>Resolves a group name or number. Returns null when unknown.</summary>
+    public static uint? LookupGroup(string nameOrId)
+    {
+        if (uint.TryParse(nameOrId, out var id)) return id;
+        var gr = Syscall.getgrnam(nameOrId);
+        return gr?.gr_gid;
+    }
+
+    // ---- file descriptors ----
+
+    /// <summary>Clears or sets FD_CLOEXEC so a listening socket is (not) inherited by children.</summary>
+    public static void SetCloseOnExec(int fd, bool closeOnExec)
+    {
+        const int F_GETFD = 1, F_SETFD = 2, FD_CLOEXEC = 1;
+        int flags = fcntl(fd, F_GETFD, 0);
+        if (flags < 0) throw new NativeException("fcntl(F_GETFD)", Marshal.GetLastPInvokeError());
+        int wanted = closeOnExec ? flags | FD_CLOEXEC : flags & ~FD_CLOEXEC;
+        if (wanted != flags && fcntl(fd, F_SETFD, wanted) < 0)
+            throw new NativeException("fcntl(F_SETFD)", Marshal.GetLastPInvokeError());
+    }
+
+    public static bool IsCloseOnExec(int fd)
+    {
+        const int F_GETFD = 1, FD_CLOEXEC = 1;
+        int flags = fcntl(fd, F_GETFD, 0);
+        if (flags < 0) throw new NativeException("fcntl(F_GETFD)", Marshal.GetLastPInvokeError());
+        return (flags & FD_CLOEXEC) != 0;
+    }
+
+    /// <summary>dup2(2), retried on EINTR.</summary>
+    public static void Dup2(int oldFd, int newFd)
+    {
+        while (dup2(oldFd, newFd) < 0)
+        {
+            int errno = Marshal.GetLastPInvokeError();
+            if (errno != Errno.EINTR) throw new NativeException("dup2", errno);
+        }
+    }
+
+    public static void Close(int fd) => close(fd);
+
+    // ---- files ----
+
+    /// <summary>mkfifo(3). Returns 0 or errno.</summary>
+    public static int MkFifo(string path, int mode)
+        => Syscall.mkfifo(path, (FilePermissions)mode) == 0 ? 0 : Marshal.GetLastPInvokeError();
+
+    public static void Chmod(string path, int mode)
+    {
+        if (Syscall.chmod(path, (FilePermissions)mode) != 0)
+            throw new NativeException($"chmod({path})", Marshal.GetLastPInvokeError());
+    }
+
+    public static void Chown(string path, uint uid, uint gid)
+    {
+        if (Syscall.chown(path, uid, gid) != 0)
+            throw new NativeException($"chown({path})", Marshal.GetLastPInvokeError());
+    }
+
+    public static int Umask(int mask) => (int)Syscall.umask((FilePermissions)mask);
+
+    /// <summary>Inode of a path, or null if it does not exist.</summary>
+    public static ulong? Inode(string path)
+        => Syscall.stat(path, out var st) == 0 ? st.st_ino : null;
+
+    /// <summary>True if the path exists and is a socket.</summary>
+    public static bool IsSocket(string path)
+        => Syscall.stat(path, out var st) == 0 && (st.st_mode & FilePermissions.S_IFMT) == FilePermissions.S_IFSOCK;
+
+    /// <summary>True if the path exists and is a FIFO.</summary>
+    public static bool IsFifo(string path)
+        => Syscall.stat(path, out var st) == 0 && (st.st_mode & FilePermissions.S_IFMT) == FilePermissions.S_IFIFO;
+
+    // ---- limits ----
+
+    /// <summary>setrlimit(RLIMIT_AS, bytes) for this process (inherited by children).</summary>
+    public static void SetAddressSpaceLimit(ulong bytes)
+    {
+        var lim = new Rlimit { rlim_cur = bytes, rlim_max = bytes };
+        if (setrlimit(9 /* RLIMIT_AS */, ref lim) != 0)
+            throw new NativeException("setrlimit(RLIMIT_AS)", Marshal.GetLastPInvokeError());
+    }
+
+    // ---- dynamic loading ----
+
+    public const int RTLD_NOW = 0x2;
+    public const int RTLD_GLOBAL = 0x100;
+
+    /// <summary>dlopen(path, RTLD_NOW|RTLD_GLOBAL). Returns the handle or zero with the dlerror text.</summary>
+    public static IntPtr DlOpenGlobal(string path, out string? error)
+    {
+        // Bind dlerror's stub first: the runtime resolves a P/Invoke on its first call with dlsym,
+        // which would clear the error state we want to read after a failed dlopen.
+        dlerror();
+        IntPtr h = dlopen(path, RTLD_NOW | RTLD_GLOBAL);
+        error = h == IntPtr.Zero ? Marshal.PtrToStringUTF8(dlerror()) : null;
+        return h;
+    }
+
+    public static IntPtr DlSym(IntPtr handle, string name) => dlsym(handle, name);
+
+    // ---- imports ----
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct Rlimit { public ulong rlim_cur; public ulong rlim_max; }
+
+    [LibraryImport(LibC, SetLastError = true)]
+    private static partial int kill(int pid, int sig);
+
+    [LibraryImport(LibC)]
+    private static partial int getppid();
+
+    [LibraryImport(LibC, SetLastError = true)]
+    private static partial int prctl(int option, nuint arg2, nuint arg3, nuint arg4, nuint arg5);
+
+    [LibraryImport(LibC, SetLastError = true)]
+    private static partial int fcntl(int fd, int cmd, int arg);
+
+    [LibraryImport(LibC, SetLastError = true)]
+    private static partial int dup2(int oldfd, int newfd);
+
+    [LibraryImport(LibC, SetLastError = true)]
+    private static partial int close(int fd);
+
+    [LibraryImport(LibC, SetLastError = true)]
+    private static partial int setrlimit(int resource, ref Rlimit rlim);
+
+    [LibraryImport(LibC, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial IntPtr dlopen(string path, int flags);
+
+    [LibraryImport(LibC, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial IntPtr dlsym(IntPtr handle, string name);
+
+    [LibraryImport(LibC)]
+    private static partial IntPtr dlerror();
+}

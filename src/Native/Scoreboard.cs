@@ -1,0 +1,216 @@
+// Overview
+// The scoreboard: a memory-mapped file shared by the master and its workers, one fixed-size slot
+// per worker and, inside it, one core record per request thread. A worker writes only its own
+// slot; the master reads all of them (harakiri, max-requests accounting, stats, chain-reload
+// readiness). Values are single aligned 64-bit words written with Volatile/Interlocked, so a
+// reader never sees a torn value; a reader may see a slot mid-update across fields, which every
+// consumer tolerates (they are counters and timestamps).
+//
+// Layout (little-endian, all fields 8 bytes):
+//   header  : magic, version, workers, cores-per-worker, slot size, core size, instance requests, reserved
+//   slot[w] : pid, generation, state, requests, exceptions, tx bytes, running time us, avg rt us,
+//             last spawn unix s, harakiri count, rss bytes, vsz bytes, reserved x4
+//             then core[c] : request start (unix ms, 0 = idle), requests, request info (URI text)
+// A core's request info is RequestInfoBytes of "METHOD URI" (UTF-8, NUL-padded) for harakiri logs
+// and USR2 reports; it is written before the request start is published.
+
+using System.IO.MemoryMappedFiles;
+using System.Text;
+
+namespace DotnetWsgi.Native;
+
+public enum WorkerSlotState : long
+{
+    Empty = 0,
+    Starting = 1,
+    /// <summary>App loaded, accept loops running.</summary>
+    Accepting = 2,
+    /// <summary>Graceful stop in progress: not accepting, finishing in-flight requests.</summary>
+    Stopping = 3,
+}
+
+public sealed unsafe class Scoreboard : IDisposable
+{
+    private const long Magic = 0x44574e5453434f52; // "DWNTSCOR"
+    private const int HeaderWords = 8;
+    private const int SlotWords = 16;
+    private const int CoreWords = 2;
+    public const int RequestInfoBytes = 240;
+    private const int CoreBytes = CoreWords * 8 + RequestInfoBytes;
+
+    private readonly MemoryMappedFile _file;
+    private readonly MemoryMappedViewAccessor _view;
+    private readonly byte* _base;
+    private int _disposed;
+
+    public int Workers { get; }
+    public int CoresPerWorker { get; }
+    public string Path { get; }
+    private int SlotBytes => SlotWords * 8 + CoresPerWorker * CoreBytes;
+
+    private Scoreboard(string path, MemoryMappedFile file, int workers, int cores)
+    {
+        Path = path;
+        _file = file;
+        Workers = workers;
+        CoresPerWorker = cores;
+        _view = file.CreateViewAccessor();
+        byte* p = null;
+        _view.SafeMemoryMappedViewHandle.AcquirePointer(ref p);
+        _base = p + _view.PointerOffset;
+    }
+
+    /// <summary>Creates (truncating) a scoreboard file for the master.</summary>
+    public static Scoreboard Create(string path, int workers, int coresPerWorker)
+    {
+        long size = HeaderWords * 8 + (long)workers * (SlotWords * 8 + coresPerWorker * CoreBytes);
+        using (var fs = new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.ReadWrite))
+            fs.SetLength(size);
+        var file = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, size, MemoryMappedFileAccess.ReadWrite);
+        var sb = new Scoreboard(path, file, workers, coresPerWorker);
+        long* h = (long*)sb._base;
+        h[1] = 1; h[2] = workers; h[3] = coresPerWorker; h[4] = sb.SlotBytes; h[5] = CoreBytes;
+        Volatile.Write(ref h[0], Magic);
+        return sb;
+    }
+
+    /// <summary>Opens an existing scoreboard (worker side).</summary>
+    public static Scoreboard Open(string path)
+    {
+        long workers, cores;
+        using (var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
+        {
+            Span<byte> header = stackalloc byte[HeaderWords * 8];
+            fs.ReadExactly(header);
+            if (BitConverter.ToInt64(header) != Magic) throw new InvalidDataException($"{path} is not a dotnetwsgi scoreboard");
+            workers = BitConverter.ToInt64(header[16..]);
+            cores = BitConverter.ToInt64(header[24..]);
+        }
+        var file = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.ReadWrite);
+        return new Scoreboard(path, file, (int)workers, (int)cores);
+    }
+
+    /// <summary>Total requests of the whole instance (the B of uWSGI's "req: A/B").</summary>
+    public long InstanceRequests => Volatile.Read(ref ((long*)_base)[6]);
+    public long IncrementInstanceRequests() => Interlocked.Increment(ref ((long*)_base)[6]);
+
+    /// <summary>Slot of worker id (1-based).</summary>
+    public WorkerSlot Slot(int workerId)
+    {
+        if (workerId < 1 || workerId > Workers) throw new ArgumentOutOfRangeException(nameof(workerId), workerId, $"1..{Workers}");
+        return new WorkerSlot(_base + HeaderWords * 8 + (long)(workerId - 1) * SlotBytes, CoresPerWorker);
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        _view.SafeMemoryMappedViewHandle.ReleasePointer();
+        _view.Dispose();
+        _file.Dispose();
+    }
+}
+
+/// <summary>A view of one worker's slot. Cheap to copy; valid while the Scoreboard lives.</summary>
+public readonly unsafe struct WorkerSlot
+{
+    private readonly long* _p;
+    private readonly int _cores;
+
+    internal WorkerSlot(byte* p, int cores) { _p = (long*)p; _cores = cores; }
+
+    public long Pid { get => Volatile.Read(ref _p[0]); set => Volatile.Write(ref _p[0], value); }
+    public long Generation { get => Volatile.Read(ref _p[1]); set => Volatile.Write(ref _p[1], value); }
+    public WorkerSlotState State { get => (WorkerSlotState)Volatile.Read(ref _p[2]); set => Volatile.Write(ref _p[2], (long)value); }
+    public long Requests => Volatile.Read(ref _p[3]);
+    public long Exceptions => Volatile.Read(ref _p[4]);
+    public long TxBytes => Volatile.Read(ref _p[5]);
+    public long RunningTimeUs => Volatile.Read(ref _p[6]);
+    public long AvgResponseTimeUs => Volatile.Read(ref _p[7]);
+    public long LastSpawnUnix { get => Volatile.Read(ref _p[8]); set => Volatile.Write(ref _p[8], value); }
+    public long HarakiriCount => Volatile.Read(ref _p[9]);
+    public long RssBytes { get => Volatile.Read(ref _p[10]); set => Volatile.Write(ref _p[10], value); }
+    public long VszBytes { get => Volatile.Read(ref _p[11]); set => Volatile.Write(ref _p[11], value); }
+
+    public void AddHarakiri() => Interlocked.Increment(ref _p[9]);
+
+    /// <summary>Records a finished request (worker side).</summary>
+    public void RecordRequest(long txBytes, long durationUs, bool exception)
+    {
+        Interlocked.Increment(ref _p[3]);
+        if (exception) Interlocked.Increment(ref _p[4]);
+        Interlocked.Add(ref _p[5], txBytes);
+        Interlocked.Add(ref _p[6], durationUs);
+        long avg = Volatile.Read(ref _p[7]);
+        Volatile.Write(ref _p[7], avg == 0 ? durationUs : (avg + durationUs) / 2);
+    }
+
+    /// <summary>Clears the slot for a new process (master side, before spawning).</summary>
+    public void Reset(long generation, long spawnUnix)
+    {
+        Volatile.Write(ref _p[0], 0);
+        Volatile.Write(ref _p[1], generation);
+        Volatile.Write(ref _p[2], (long)WorkerSlotState.Starting);
+        for (int i = 10; i < 16; i++) Volatile.Write(ref _p[i], 0);
+        Volatile.Write(ref _p[8], spawnUnix);
+        for (int c = 0; c < _cores; c++) Core(c).Clear();
+    }
+
+    public int Cores => _cores;
+
+    public CoreSlot Core(int coreId)
+    {
+        if ((uint)coreId >= (uint)_cores) throw new ArgumentOutOfRangeException(nameof(coreId));
+        return new CoreSlot((byte*)(_p + 16) + coreId * (2 * 8 + Scoreboard.RequestInfoBytes));
+    }
+}
+
+/// <summary>One request thread's record.</summary>
+public readonly unsafe struct CoreSlot
+{
+    private readonly long* _p;
+    internal CoreSlot(byte* p) { _p = (long*)p; }
+
+    /// <summary>Unix time in ms when the current request started, 0 when idle.</summary>
+    public long RequestStartMs => Volatile.Read(ref _p[0]);
+    public long Requests => Volatile.Read(ref _p[1]);
+
+    /// <summary>"METHOD URI" of the current (or last) request.</summary>
+    public string RequestInfo
+    {
+        get
+        {
+            var span = new ReadOnlySpan<byte>(_p + 2, Scoreboard.RequestInfoBytes);
+            int end = span.IndexOf((byte)0);
+            return Encoding.UTF8.GetString(end < 0 ? span : span[..end]);
+        }
+    }
+
+    /// <summary>Marks the start of a request (worker side). info is "METHOD URI", truncated to fit.</summary>
+    public void BeginRequest(long startUnixMs, ReadOnlySpan<byte> method, ReadOnlySpan<byte> uri)
+    {
+        var dst = new Span<byte>(_p + 2, Scoreboard.RequestInfoBytes);
+        dst.Clear();
+        int n = Math.Min(method.Length, dst.Length - 1);
+        method[..n].CopyTo(dst);
+        if (n + 1 < dst.Length - 1)
+        {
+            dst[n] = (byte)' ';
+            int m = Math.Min(uri.Length, dst.Length - 1 - (n + 1));
+            uri[..m].CopyTo(dst[(n + 1)..]);
+        }
+        Volatile.Write(ref _p[0], startUnixMs);
+    }
+
+    public void EndRequest()
+    {
+        Volatile.Write(ref _p[0], 0);
+        Interlocked.Increment(ref _p[1]);
+    }
+
+    internal void Clear()
+    {
+        Volatile.Write(ref _p[0], 0);
+        Volatile.Write(ref _p[1], 0);
+        new Span<byte>(_p + 2, Scoreboard.RequestInfoBytes).Clear();
+    }
+}

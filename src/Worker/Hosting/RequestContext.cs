@@ -1,0 +1,103 @@
+// Overview
+// The contract between the serving layer (sockets, uwsgi/HTTP protocols) and an application host
+// (the embedded CPython WSGI gateway). The serving layer owns the connection: it parses the
+// request into RequestVars, offers the body as IRequestBody and turns the host's IResponse calls
+// into bytes on the wire in the right framing (uwsgi: raw HTTP response then close; HTTP/1.1:
+// Content-Length or chunked, keep-alive). The host owns the app call and never touches a socket.
+//
+// Threading: each serving thread has one RequestContext it reuses. IRequestBody.Read and
+// IResponse.Write do blocking socket I/O: the Python host calls them with the GIL released.
+
+using DotnetWsgi.Config.Options;
+
+namespace DotnetWsgi.Worker.Hosting;
+
+/// <summary>The request body, read lazily from the connection.</summary>
+public interface IRequestBody
+{
+    /// <summary>Declared length, or null when the body is chunked (HTTP) or unknown.</summary>
+    long? ContentLength { get; }
+
+    /// <summary>
+    /// Reads up to destination.Length bytes; returns 0 at the end of the body. Blocks on the socket
+    /// (call without the GIL). Throws RequestBodyException on timeout, disconnect or malformed chunking.
+    /// </summary>
+    int Read(Span<byte> destination);
+}
+
+public sealed class RequestBodyException(string message) : IOException(message);
+
+/// <summary>The response of one request, written by the host in order: Start, headers, Write*, Complete.</summary>
+public interface IResponse
+{
+    /// <summary>True once the status line has been written to the wire (it can no longer change).</summary>
+    bool HeadSent { get; }
+
+    /// <summary>Status code of the current head (0 before Start).</summary>
+    int StatusCode { get; }
+
+    /// <summary>Body bytes written so far.</summary>
+    long BodyBytes { get; }
+
+    /// <summary>
+    /// Begins the response head: status is the WSGI status text, e.g. "200 OK" (latin-1). Calling it
+    /// again before HeadSent replaces status and headers (start_response with exc_info).
+    /// </summary>
+    void Start(ReadOnlySpan<byte> status);
+
+    /// <summary>Adds one header as the app gave it (latin-1 bytes).</summary>
+    void AddHeader(ReadOnlySpan<byte> name, ReadOnlySpan<byte> value);
+
+    /// <summary>Writes body bytes; the head goes out before the first byte. Blocking: call without the GIL.</summary>
+    void Write(ReadOnlySpan<byte> data);
+
+    /// <summary>The app is done: sends the head if not yet sent and ends the body framing.</summary>
+    void Complete();
+
+    /// <summary>
+    /// The request failed before the head was sent: answers status (e.g. 500) with a short plain-text
+    /// body. Has no effect once HeadSent (the serving layer then closes the connection).
+    /// </summary>
+    void SendError(int status, string reason);
+}
+
+/// <summary>Everything a host needs for one request.</summary>
+public sealed class RequestContext
+{
+    public required RequestVars Vars { get; init; }
+    public IRequestBody Body { get; set; } = null!;
+    public IResponse Response { get; set; } = null!;
+    /// <summary>Which kind of socket the request came from.</summary>
+    public SocketProtocol Protocol { get; set; }
+    /// <summary>Request thread index in this worker (uWSGI's core id), 0-based.</summary>
+    public int CoreId { get; init; }
+    /// <summary>Set by the host when the app raised (counted as an exception in stats).</summary>
+    public bool AppFailed { get; set; }
+    /// <summary>Number of response body chunks the app produced (uWSGI's "switches").</summary>
+    public int Chunks { get; set; }
+}
+
+/// <summary>Hosts the user's application inside a worker.</summary>
+public interface IApplicationHost : IDisposable
+{
+    /// <summary>
+    /// Loads interpreter and app. Throws AppLoadException (message includes the Python traceback and
+    /// which interpreter/library was tried) when that fails.
+    /// </summary>
+    void Load();
+
+    /// <summary>Prepares the calling thread to run requests (once per serving thread, before its first request).</summary>
+    void AttachThread();
+
+    /// <summary>Releases the calling thread's state (once, when the serving thread ends).</summary>
+    void DetachThread();
+
+    /// <summary>
+    /// Runs one request on the calling thread. App errors never escape: the host logs the traceback,
+    /// sets ctx.AppFailed, answers 500 through ctx.Response.SendError if the head is not sent yet,
+    /// and returns. Exceptions thrown out of it are serving-layer failures (I/O errors).
+    /// </summary>
+    void Handle(RequestContext ctx);
+}
+
+public sealed class AppLoadException(string message) : Exception(message);
