@@ -28,6 +28,15 @@ public static class WorkerContract
     /// <summary>The app failed to import / the callable was not found (need-app).</summary>
     public const int ExitAppLoadError = 22;
 
+    /// <summary>Immediate exit (SIGINT/SIGQUIT, or the master is gone), as uWSGI's 30.</summary>
+    public const int ExitImmediate = 30;
+
+    /// <summary>
+    /// Sent by the master before a harakiri kill: the worker's Python faulthandler dumps the stack of
+    /// every Python thread to stderr (registered at worker start; SIGPWR is unused by .NET and Python).
+    /// </summary>
+    public const int DumpStacksSignal = 30; // SIGPWR
+
     /// <summary>
     /// Worker signals: SIGHUP / SIGTERM = graceful (stop accepting, finish in-flight requests, exit 0);
     /// SIGINT / SIGQUIT = immediate exit; SIGUSR2 = log what each thread is doing.
