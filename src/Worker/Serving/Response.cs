@@ -125,7 +125,7 @@ public sealed unsafe partial class Response : IResponse
             Send(includeHead: true, default);
         }
         if (_framing == Framing.Chunked && !_isHead) SendRaw("0\r\n\r\n"u8);
-        if (_framing == Framing.Length && _lengthLeft > 0) _mustClose = true; // the body fell short: the framing is broken
+        if (_framing == Framing.Length && _lengthLeft > 0 && !_isHead) _mustClose = true; // the body fell short: the framing is broken
         _completed = true;
     }
 
