@@ -81,7 +81,7 @@ public sealed class RequestBodyReader(Connection conn, Response response) : IReq
                 case ChunkStep.Done:
                     return 0;
                 case ChunkStep.Error:
-                    throw Fail($"malformed chunked body: {_chunked.Error}");
+                    throw Fail($"malformed chunked body: {_chunked.Error}", 400);
                 default:
                     conn.Compact();
                     Receive();
@@ -101,14 +101,14 @@ public sealed class RequestBodyReader(Connection conn, Response response) : IReq
             return n;
         }
         int got = conn.ReceiveInto(destination, conn.Deadline(), out var status);
-        if (status != ReceiveStatus.Data) throw Fail(Describe(status, destination.Length));
+        if (status != ReceiveStatus.Data) throw Fail(Describe(status, destination.Length), AnswerFor(status));
         return got;
     }
 
     private void Receive()
     {
         var status = conn.ReceiveMore(conn.Deadline());
-        if (status != ReceiveStatus.Data) throw Fail(Describe(status, 0));
+        if (status != ReceiveStatus.Data) throw Fail(Describe(status, 0), AnswerFor(status));
     }
 
     private string Describe(ReceiveStatus status, int wanted) => status switch
@@ -120,9 +120,17 @@ public sealed class RequestBodyReader(Connection conn, Response response) : IReq
         _ => "connection error during read on wsgi.input",
     };
 
-    private RequestBodyException Fail(string reason)
+    /// <summary>A stalled client gets 408; one that left gets nothing (nobody is listening).</summary>
+    private static int AnswerFor(ReceiveStatus status) => status == ReceiveStatus.TimedOut ? 408 : 0;
+
+    /// <summary>
+    /// Records the failure and, while the head is unsent, answers it at once: whatever the app makes
+    /// of the OSError it sees, the client gets the status that names the real problem.
+    /// </summary>
+    private RequestBodyException Fail(string reason, int answer)
     {
         Failure = reason;
+        if (answer > 0) response.SendError(answer, StatusText.Of(answer));
         response.ForceClose();
         return new RequestBodyException(reason);
     }

@@ -17,17 +17,26 @@ namespace DotnetWsgi.Worker.Serving;
 
 public static class WorkerProgram
 {
-    public static int Run()
+    public static int Run() => Run(Environment.GetEnvironmentVariable, (options, log) => new PythonApplicationHost(options, log), null);
+
+    /// <summary>
+    /// For testing: the environment, the app host and the logger are injected. A master pid of 0
+    /// (absent) skips the parent-death signal and the parent check.
+    /// </summary>
+    internal static int Run(Func<string, string?> getEnv, Func<ServerOptions, Serilog.ILogger, IApplicationHost> hostFactory, Serilog.ILogger? logger)
     {
         WorkerEnvironment env;
-        try { env = WorkerEnvironment.FromProcess(); }
+        try { env = WorkerEnvironment.From(getEnv); }
         catch (FormatException ex)
         {
             Console.Error.WriteLine($"dotnetwsgi worker: {ex.Message}");
             return WorkerContract.ExitBootError;
         }
-        Libc.SetParentDeathSignal(Signals.SIGKILL);
-        if (env.MasterPid > 0 && Libc.GetPpid() != env.MasterPid) return WorkerContract.ExitImmediate; // orphaned already
+        if (env.MasterPid > 0)
+        {
+            Libc.SetParentDeathSignal(Signals.SIGKILL);
+            if (Libc.GetPpid() != env.MasterPid) return WorkerContract.ExitImmediate; // orphaned already
+        }
 
         ServerOptions options;
         try { options = ServerOptionsJson.Deserialize(File.ReadAllText(env.OptionsPath)); }
@@ -36,11 +45,13 @@ public static class WorkerProgram
             Console.Error.WriteLine($"dotnetwsgi worker {env.WorkerId}: cannot read options {env.OptionsPath}: {ex.Message}");
             return WorkerContract.ExitBootError;
         }
+        if (logger is not null) return Serve(env, options, logger, hostFactory);
         using var log = WorkerLog.Create(options, env.WorkerId, Environment.ProcessId);
-        return Serve(env, options, log);
+        return Serve(env, options, log, hostFactory);
     }
 
-    private static int Serve(WorkerEnvironment env, ServerOptions options, Serilog.ILogger log)
+    private static int Serve(WorkerEnvironment env, ServerOptions options, Serilog.ILogger log,
+        Func<ServerOptions, Serilog.ILogger, IApplicationHost> hostFactory)
     {
         Scoreboard scoreboard;
         List<Listener> listeners;
@@ -58,7 +69,7 @@ public static class WorkerProgram
         {
             var slot = scoreboard.Slot(env.WorkerId);
             slot.Pid = Environment.ProcessId;
-            using var host = new PythonApplicationHost(options, log);
+            using var host = hostFactory(options, log);
             try { host.Load(); }
             catch (AppLoadException ex)
             {
