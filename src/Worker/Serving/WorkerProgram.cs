@@ -88,8 +88,7 @@ public static class WorkerProgram
                 log.Error("worker {WorkerId} failed to start serving: {Reason}", env.WorkerId, ex.Message);
                 return WorkerContract.ExitBootError;
             }
-            slot.State = WorkerSlotState.Accepting;
-            return new WorkerSupervisor(server, env, log).Run();
+            return new WorkerSupervisor(server, env, log).Run(() => slot.State = WorkerSlotState.Accepting);
         }
     }
 }

@@ -20,13 +20,15 @@ public sealed class WorkerSupervisor(WorkerServer server, WorkerEnvironment env,
 {
     private readonly BlockingCollection<int> _signals = new();
 
-    public int Run()
+    /// <summary>Registers the signals, calls publishReady, then supervises until the server stops.</summary>
+    public int Run(Action publishReady)
     {
         var registrations = new List<PosixSignalRegistration>();
         foreach (int sig in new[] { Signals.SIGTERM, Signals.SIGHUP, Signals.SIGINT, Signals.SIGQUIT, Signals.SIGUSR2 })
             registrations.Add(PosixSignalRegistration.Create((PosixSignal)sig, ctx => { ctx.Cancel = true; _signals.Add((int)ctx.Signal); }));
         try
         {
+            publishReady(); // after the registrations: a signal sent as soon as we look ready is ours to handle
             while (!server.Stopped.IsCompleted)
             {
                 if (_signals.TryTake(out int sig, 1000)) Handle(sig);

@@ -95,8 +95,9 @@ public sealed class LimitsTests
         var reply = c.ReadResponse();
 
         Assert.Equal(408, reply.Status);
+        ServingFixture.WaitUntil(() => Volatile.Read(ref seen) is not null, "the app to see the failure");
         Assert.Contains("timeout during read", seen);
-        Assert.Contains(f.Sink.Messages, m => m.Contains("Content-Length: 10 consumed: 3 left: 7"));
+        ServingFixture.WaitUntil(() => f.Sink.Messages.Any(m => m.Contains("Content-Length: 10 consumed: 3 left: 7")), "the body-read warning");
     }
 
     [Fact]

@@ -64,6 +64,33 @@ public sealed class WorkerProgramTests : IDisposable
     }
 
     [Fact]
+    public void Signals_Usr2ReportsTheBusyThread_AndTermStopsGracefully()
+    {
+        int port = ((IPEndPoint)_listener.LocalEndPoint!).Port;
+        var env = Env(Options(port) with { MaxRequests = 0 });
+        using var scoreboard = Scoreboard.Create(env[WorkerContract.ScoreboardVar], 1, 1);
+        using var entered = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var host = new DelegateHost(ctx => { entered.Set(); release.Wait(TimeSpan.FromSeconds(30)); Apps.Echo(ctx); });
+        var run = Task.Run(() => WorkerProgram.Run(k => env.GetValueOrDefault(k), (_, _) => host, _log));
+        ServingFixture.WaitUntil(() => scoreboard.Slot(1).State == WorkerSlotState.Accepting || run.IsCompleted, "readiness");
+        using var c = new TestClient(_listener.LocalEndPoint!);
+        c.Send("GET /busy HTTP/1.1\r\n\r\n");
+        Assert.True(entered.Wait(TimeSpan.FromSeconds(30)));
+
+        Native.Interop.Libc.Kill(Environment.ProcessId, Native.Interop.Signals.SIGUSR2);
+        ServingFixture.WaitUntil(() => _sink.Messages.Any(m => m.Contains("is managing request") && m.Contains("GET /busy")), "the SIGUSR2 report");
+        Native.Interop.Libc.Kill(Environment.ProcessId, Native.Interop.Signals.SIGTERM);
+        ServingFixture.WaitUntil(() => scoreboard.Slot(1).State == WorkerSlotState.Stopping, "the graceful stop");
+        release.Set();
+
+        Assert.Equal("close", c.ReadResponse().Header("connection"));
+        Assert.True(run.Wait(TimeSpan.FromSeconds(30)));
+        Assert.Equal(WorkerContract.ExitOk, run.Result);
+        Assert.Contains(_sink.Messages, m => m.Contains("Gracefully killing worker 1"));
+    }
+
+    [Fact]
     public void Run_ExitsWithAppLoadError_WhenTheAppCannotLoad()
     {
         var env = Env(Options(1));
