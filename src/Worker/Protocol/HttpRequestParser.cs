@@ -49,7 +49,8 @@ public static partial class HttpRequestParser
         int lineEnd = data.IndexOf("\r\n"u8);
         if (lineEnd < 0)
         {
-            if (data.Length >= bufferSize) return ParseResult.Fail(431, $"request head larger than buffer-size {bufferSize}");
+            // input, not data: skipped empty lines count too, or endless CRLFs would fill the buffer
+            if (input.Length >= bufferSize) return ParseResult.Fail(431, $"request head larger than buffer-size {bufferSize}");
             return HasControlBytes(data) ? ParseResult.Fail(400, "malformed request line") : ParseResult.NeedMore;
         }
         if (!TryParseRequestLine(data[..lineEnd], out var line, out var lineError))
@@ -58,7 +59,7 @@ public static partial class HttpRequestParser
         int headEnd = data.IndexOf("\r\n\r\n"u8);
         if (headEnd < 0 || headEnd + 4 > bufferSize)
         {
-            if (data.Length >= bufferSize || headEnd + 4 > bufferSize)
+            if (input.Length >= bufferSize || headEnd + 4 > bufferSize)
                 return ParseResult.Fail(431, $"request head larger than buffer-size {bufferSize}");
             return ParseResult.NeedMore;
         }

@@ -50,9 +50,15 @@ public sealed class RequestBodyReader(Connection conn, Response response) : IReq
         if (_expect100)
         {
             _expect100 = false;
-            if (conn.Buffered == 0) response.SendContinue();
+            if (conn.Buffered == 0) SendContinue();
         }
         return _framing == BodyFraming.Chunked ? ReadChunked(destination) : ReadLength(destination);
+    }
+
+    private void SendContinue()
+    {
+        try { response.SendContinue(); }
+        catch (IOException ex) { throw Fail($"cannot send 100 Continue: {ex.Message}", 0); }
     }
 
     private int ReadLength(Span<byte> destination)

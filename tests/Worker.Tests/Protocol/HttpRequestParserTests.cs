@@ -154,6 +154,14 @@ public sealed class HttpRequestParserTests
     }
 
     [Fact]
+    public void Parse_Answers431_ForEndlessEmptyLines()
+    {
+        var r = Parse(string.Concat(Enumerable.Repeat("\r\n", 100)), out _, out _, bufferSize: 100);
+
+        Assert.Equal((ParseStatus.Error, 431), (r.Status, r.ErrorStatus));
+    }
+
+    [Fact]
     public void Parse_NeverThrows_OnRandomGarbage()
     {
         var rng = new Random(99);
