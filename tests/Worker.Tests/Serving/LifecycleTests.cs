@@ -6,7 +6,7 @@ namespace DotnetWsgi.Worker.Tests.Serving;
 public sealed class LifecycleTests
 {
     [Fact]
-    public void GracefulStop_FinishesTheInFlightRequest_ThenStops()
+    public async Task GracefulStop_FinishesTheInFlightRequest_ThenStops()
     {
         using var entered = new ManualResetEventSlim();
         using var release = new ManualResetEventSlim();
@@ -25,23 +25,23 @@ public sealed class LifecycleTests
         var reply = c.ReadResponse();
 
         Assert.Equal(("GET /slow |", "close"), (reply.Body, reply.Header("connection")));
-        Assert.True(f.Server.Stopped.Wait(TimeSpan.FromSeconds(30)));
+        await f.Server.Stopped.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(DotnetWsgi.Native.WorkerSlotState.Stopping, f.Scoreboard.Slot(1).State);
     }
 
     [Fact]
-    public void GracefulStop_WakesIdleThreads_WithoutAnyConnection()
+    public async Task GracefulStop_WakesIdleThreads_WithoutAnyConnection()
     {
         using var f = new ServingFixture(Apps.Echo, o => o with { Threads = 3 });
 
         f.Server.RequestStop();
 
-        Assert.True(f.Server.Stopped.Wait(TimeSpan.FromSeconds(30)));
+        await f.Server.Stopped.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal((3, 3), (f.Host.Attached, f.Host.Detached));
     }
 
     [Fact]
-    public void GracefulStop_ClosesAnIdleKeepAliveConnection()
+    public async Task GracefulStop_ClosesAnIdleKeepAliveConnection()
     {
         using var f = new ServingFixture(Apps.Echo, o => o with { SocketTimeout = 60 });
         using var c = f.Connect();
@@ -51,7 +51,7 @@ public sealed class LifecycleTests
         f.Server.RequestStop();
 
         Assert.True(c.IsClosedByPeer());
-        Assert.True(f.Server.Stopped.Wait(TimeSpan.FromSeconds(30)));
+        await f.Server.Stopped.WaitAsync(TimeSpan.FromSeconds(30));
     }
 
     [Fact]
@@ -82,7 +82,7 @@ public sealed class LifecycleTests
     }
 
     [Fact]
-    public void MaxRequests_RecyclesTheWorker_AfterTheNthRequest()
+    public async Task MaxRequests_RecyclesTheWorker_AfterTheNthRequest()
     {
         using var f = new ServingFixture(Apps.Echo, o => o with { MaxRequests = 2, MinWorkerLifetime = 0 });
         for (int i = 0; i < 2; i++)
@@ -92,7 +92,7 @@ public sealed class LifecycleTests
             c.ReadResponse();
         }
 
-        Assert.True(f.Server.Stopped.Wait(TimeSpan.FromSeconds(30)));
+        await f.Server.Stopped.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Contains(f.Sink.Messages, m => m.Contains($"...The work of process {Environment.ProcessId} is done. Seeya!"));
     }
 }

@@ -43,7 +43,7 @@ public sealed class WorkerProgramTests : IDisposable
     };
 
     [Fact]
-    public void Run_ServesUntilRecycled_AfterPublishingReadiness()
+    public async Task Run_ServesUntilRecycled_AfterPublishingReadiness()
     {
         int port = ((IPEndPoint)_listener.LocalEndPoint!).Port;
         var env = Env(Options(port));
@@ -58,13 +58,12 @@ public sealed class WorkerProgramTests : IDisposable
             Assert.Equal("GET /one |", c.ReadResponse().Body);
         }
 
-        Assert.True(run.Wait(TimeSpan.FromSeconds(30)), "the worker did not exit after max-requests");
-        Assert.Equal(WorkerContract.ExitOk, run.Result);
+        Assert.Equal(WorkerContract.ExitOk, await run.WaitAsync(TimeSpan.FromSeconds(30)));
         Assert.Equal(WorkerSlotState.Stopping, scoreboard.Slot(1).State);
     }
 
     [Fact]
-    public void Signals_Usr2ReportsTheBusyThread_AndTermStopsGracefully()
+    public async Task Signals_Usr2ReportsTheBusyThread_AndTermStopsGracefully()
     {
         int port = ((IPEndPoint)_listener.LocalEndPoint!).Port;
         var env = Env(Options(port) with { MaxRequests = 0 });
@@ -85,8 +84,7 @@ public sealed class WorkerProgramTests : IDisposable
         release.Set();
 
         Assert.Equal("close", c.ReadResponse().Header("connection"));
-        Assert.True(run.Wait(TimeSpan.FromSeconds(30)));
-        Assert.Equal(WorkerContract.ExitOk, run.Result);
+        Assert.Equal(WorkerContract.ExitOk, await run.WaitAsync(TimeSpan.FromSeconds(30)));
         Assert.Contains(_sink.Messages, m => m.Contains("Gracefully killing worker 1"));
     }
 
