@@ -129,4 +129,26 @@ public sealed class LimitsTests
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30), $"served after {watch.Elapsed}, the idle connection held the thread");
         Assert.True(idle.IsClosedByPeer());
     }
+
+    [Fact]
+    public void SlowReader_TimesOut_AndFreesTheThread()
+    {
+        var chunk = new byte[256 * 1024];
+        using var f = new ServingFixture(ctx =>
+        {
+            if (ctx.Vars.GetString("PATH_INFO") == "/small") { Apps.Echo(ctx); return; }
+            ctx.Response.Start("200 OK"u8);
+            for (int i = 0; i < 400; i++) ctx.Response.Write(chunk); // 100 MB: far beyond the socket buffers
+        }, o => o with { SocketTimeout = 1 });
+        using var stalled = f.Connect();
+        stalled.Socket.ReceiveBufferSize = 4096;
+        stalled.Send("GET /big HTTP/1.1\r\n\r\n"); // and never read
+
+        ServingFixture.WaitUntil(() => f.Scoreboard.Slot(1).Requests == 1, "the stalled write to time out");
+        using var next = f.Connect();
+        next.Send("GET /small HTTP/1.1\r\n\r\n");
+
+        Assert.Equal("GET /small |", next.ReadResponse().Body);
+        Assert.Contains(f.Sink.Messages, m => m.Contains("write timeout"));
+    }
 }
