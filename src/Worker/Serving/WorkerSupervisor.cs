@@ -29,9 +29,11 @@ public sealed class WorkerSupervisor(WorkerServer server, WorkerEnvironment env,
         try
         {
             publishReady(); // after the registrations: a signal sent as soon as we look ready is ours to handle
+            var stopped = new CancellationTokenSource(); // not disposed: the continuation may still cancel it
+            server.Stopped.ContinueWith(_ => stopped.Cancel(), TaskScheduler.Default);
             while (!server.Stopped.IsCompleted)
             {
-                if (_signals.TryTake(out int sig, 1000)) Handle(sig);
+                if (TryTakeSignal(stopped.Token, out int sig)) Handle(sig);
                 if (env.MasterPid > 0 && Libc.GetPpid() != env.MasterPid)
                 {
                     log.Error("uWSGI worker {WorkerId} screams: UAAAAAAH my master disconnected: i will kill myself !!!", env.WorkerId);
@@ -43,6 +45,17 @@ public sealed class WorkerSupervisor(WorkerServer server, WorkerEnvironment env,
         finally
         {
             foreach (var r in registrations) r.Dispose();
+        }
+    }
+
+    /// <summary>Waits up to a second for a signal; returns early (false) when the serving threads have ended.</summary>
+    private bool TryTakeSignal(CancellationToken stopped, out int sig)
+    {
+        try { return _signals.TryTake(out sig, 1000, stopped); }
+        catch (OperationCanceledException)
+        {
+            sig = 0;
+            return false;
         }
     }
 
