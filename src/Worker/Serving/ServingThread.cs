@@ -1,11 +1,13 @@
 // Overview
-// One serving thread (uWSGI's "core"): waits for a connection on the shared listening sockets,
-// serves it to the end (one request on uwsgi sockets, keep-alive requests on HTTP sockets) with
-// blocking-style I/O on its own thread, and goes back to waiting. Waiting uses a per-thread epoll
-// over the listening fds (EPOLLEXCLUSIVE: one idle thread is woken per connection, not all of them)
-// plus the worker's stop eventfd, so a graceful stop wakes idle threads without touching the
-// listening sockets, which every worker shares. accept4 is non-blocking: EAGAIN means another
-// thread or worker took the connection.
+// One serving thread (uWSGI's "core"): waits for work, serves one connection for as long as its
+// client keeps sending requests, and goes back to waiting. Work is a new connection on the shared
+// listening sockets or a parked keep-alive connection whose client spoke again (KeepAlivePool);
+// a connection with nothing to read is parked, never waited on, so threads only ever wait for
+// clients that are mid-request (bounded by socket-timeout). Waiting uses a per-thread epoll over the
+// listening fds (EPOLLEXCLUSIVE: one idle thread is woken per connection, not all of them), the
+// keep-alive pool and the worker's stop eventfd, so a graceful stop wakes idle threads without
+// touching the listening sockets, which every worker shares. accept4 is non-blocking: EAGAIN means
+// another thread or worker took the connection.
 
 using DotnetWsgi.Native;
 using DotnetWsgi.Native.Interop;
