@@ -145,7 +145,7 @@ internal sealed unsafe partial class WsgiGateway
     private void Fail(RequestContext ctx, PythonException error)
     {
         ctx.AppFailed = true;
-        _log.Error("{Method} {Uri}: the application raised {PythonError}\n{Traceback}",
+        _log.Error("{Method:l} {Uri:l}: the application raised {PythonError:l}\n{Traceback:l}",
             ctx.Vars.GetString("REQUEST_METHOD") ?? "-", ctx.Vars.GetString("REQUEST_URI") ?? ctx.Vars.GetString("PATH_INFO") ?? "-",
             error.Message, error.Traceback.TrimEnd());
         if (!ctx.Response.HeadSent)

@@ -128,6 +128,9 @@ def setup(argv0, paths, env_flat, dump_signal):
 def base_environ(multithread, multiprocess, version, node, file_wrapper):
     """The constant part of every environ; the gateway copies it per request."""
     env = {
+        # PEP 3333 lets an empty SCRIPT_NAME be omitted (nginx's uwsgi_params omit it), but apps and
+        # wsgiref.validate index it directly; request vars override this default.
+        "SCRIPT_NAME": "",
         "wsgi.version": (1, 0),
         "wsgi.run_once": False,
         "wsgi.multithread": multithread,
@@ -160,10 +163,8 @@ def load_module(name):
 
 
 def install_uwsgi_module(worker_id, masterpid, numproc, opt, version):
-    """A minimal `uwsgi` module for apps that probe it."""
-    if "uwsgi" in sys.modules:
-        return
-    mod = types.ModuleType("uwsgi")
+    """A minimal `uwsgi` module for apps that probe it (refreshed when another app loads)."""
+    mod = sys.modules.get("uwsgi") or types.ModuleType("uwsgi")
     mod.worker_id = lambda: worker_id
     mod.masterpid = lambda: masterpid
     mod.numproc = numproc

@@ -18,6 +18,7 @@ public static unsafe partial class Py
         PyThreadState_Delete = (delegate* unmanaged<PyThreadState, void>)r.Fn("PyThreadState_Delete");
         PyThreadState_DeleteCurrent = (delegate* unmanaged<void>)r.Fn("PyThreadState_DeleteCurrent");
         PyInterpreterState_Main = (delegate* unmanaged<IntPtr>)r.Fn("PyInterpreterState_Main");
+        PyGILState_Check = (delegate* unmanaged<int>)r.Fn("PyGILState_Check");
     }
 
     private static void BindObjects(Resolver r)

@@ -25,6 +25,7 @@ public static unsafe partial class Py
     public static delegate* unmanaged<PyThreadState, void> PyThreadState_Delete;
     public static delegate* unmanaged<void> PyThreadState_DeleteCurrent;
     public static delegate* unmanaged<IntPtr> PyInterpreterState_Main;
+    public static delegate* unmanaged<int> PyGILState_Check;
 
     // ---- objects ----
     public static delegate* unmanaged<PyObj, void> Py_IncRef;
