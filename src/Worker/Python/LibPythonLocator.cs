@@ -26,7 +26,10 @@ internal static class LibPythonLocator
     private static readonly string[] WellKnownDirs =
         ["/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib", "/usr/local/lib"];
 
-    public static LibPython Load(ServerOptions options)
+    public static LibPython Load(ServerOptions options) => Load(options, WellKnownDirs);
+
+    // For testing: other well-known directories.
+    internal static LibPython Load(ServerOptions options, IReadOnlyList<string> wellKnownDirs)
     {
         var tried = new List<string>();
         if (options.PythonLibrary is { } explicitLib)
@@ -36,7 +39,7 @@ internal static class LibPythonLocator
         foreach (var candidate in AskInterpreter(interpreter, tried))
             if (TryLoad(candidate, interpreter, tried) is { } lib) return lib;
 
-        foreach (var candidate in WellKnownCandidates())
+        foreach (var candidate in WellKnownCandidates(wellKnownDirs))
             if (TryLoad(candidate, null, tried) is { } lib) return lib;
         throw Failure(tried);
     }
@@ -103,9 +106,9 @@ internal static class LibPythonLocator
         if (!list.Contains(path) && File.Exists(path)) list.Add(path);
     }
 
-    private static IEnumerable<string> WellKnownCandidates()
+    private static IEnumerable<string> WellKnownCandidates(IReadOnlyList<string> dirs)
     {
-        foreach (var dir in WellKnownDirs)
+        foreach (var dir in dirs)
         {
             if (!Directory.Exists(dir)) continue;
             var found = Directory.GetFiles(dir, "libpython3.*.so.1.0");

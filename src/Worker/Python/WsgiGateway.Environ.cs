@@ -125,8 +125,10 @@ internal sealed unsafe partial class WsgiGateway
             SetItem(env, _kPathInfo, rest);
             return best;
         }
+        // No (or an empty) SCRIPT_NAME means the default app, as in uWSGI.
         var scriptName = script >= 0 ? vars.Value(script) : default;
         if (scriptName.Length > 0 && scriptName[^1] == (byte)'/') scriptName = scriptName[..^1];
+        if (scriptName.IsEmpty) return _apps[0];
         foreach (var app in _apps)
             if (scriptName.SequenceEqual(app.MountBytes)) return app;
         return _apps[0];
