@@ -35,9 +35,14 @@ internal static class LibPythonLocator
         if (options.PythonLibrary is { } explicitLib)
             return TryLoad(explicitLib, null, tried) ?? throw Failure(tried);
 
+        if (options.Home is { } home && !Directory.Exists(home))
+            throw new AppLoadException($"home (virtualenv) {home} does not exist");
         string interpreter = InterpreterFor(options);
         foreach (var candidate in AskInterpreter(interpreter, tried))
             if (TryLoad(candidate, interpreter, tried) is { } lib) return lib;
+        // A configured home names one installation: another Python's library would not match it
+        // (and a wrong PYTHONHOME aborts the interpreter at start-up).
+        if (options.Home is not null) throw Failure(tried);
 
         foreach (var candidate in WellKnownCandidates(wellKnownDirs))
             if (TryLoad(candidate, null, tried) is { } lib) return lib;

@@ -71,16 +71,16 @@ internal sealed unsafe class PythonRuntime
 
     private static void ConfigureInstallation(ServerOptions options, LibPython lib)
     {
-        string interpreter = LibPythonLocator.InterpreterFor(options);
         if (options.Home is { } home && !File.Exists(Path.Combine(home, "pyvenv.cfg")))
         {
             // A plain installation prefix: uWSGI's `home` sets PYTHONHOME.
             Py.Py_SetPythonHome(DecodeLocale(Path.GetFullPath(home)));
             return;
         }
-        // Always give an absolute program name: otherwise Python searches PATH for "python3"
-        // and may derive its prefix from a different installation than the loaded libpython.
-        if (File.Exists(interpreter))
+        // The interpreter the library came from (a venv's bin/python included) is the program
+        // name, so Python finds pyvenv.cfg and that installation's prefix. Without one Python would
+        // search PATH for "python3" and might take its prefix from a different installation.
+        if (lib.Interpreter is { } interpreter && File.Exists(interpreter))
             Py.Py_SetProgramName(DecodeLocale(interpreter));
     }
 

@@ -95,6 +95,30 @@ public sealed class LoadTests(PythonFixture fx)
     }
 
     [Fact]
+    public void LibPython_MissingHome_IsAppLoadException()
+    {
+        var ex = Assert.Throws<AppLoadException>(() => LibPythonLocator.Load(new ServerOptions { Home = "/nonexistent/venv" }));
+
+        Assert.Equal("home (virtualenv) /nonexistent/venv does not exist", ex.Message);
+    }
+
+    [Fact]
+    public void LibPython_HomeWithoutInterpreter_DoesNotFallBack()
+    {
+        var home = Directory.CreateTempSubdirectory("dwsgi-home").FullName;
+        try
+        {
+            var ex = Assert.Throws<AppLoadException>(() => LibPythonLocator.Load(new ServerOptions { Home = home }));
+
+            Assert.Contains($"interpreter {home}/bin/python", ex.Message);
+        }
+        finally
+        {
+            Directory.Delete(home, true);
+        }
+    }
+
+    [Fact]
     public void LibPython_IsFoundFromTheDefaultInterpreter()
     {
         var tried = new List<string>();
