@@ -225,3 +225,10 @@ def app_a(environ, start_response):
 def app_b(environ, start_response):
     start_response("200 OK", [])
     return [("B %s|%s" % (environ.get("SCRIPT_NAME"), environ.get("PATH_INFO"))).encode()]
+
+
+def write_then_return(environ, start_response):
+    write = start_response("200 OK", [("Content-Type", "text/plain")])
+    write(b"written ")
+    write(b"")
+    return [b"returned"]
