@@ -35,6 +35,7 @@ public sealed unsafe class PythonApplicationHost(ServerOptions options, Serilog.
                     Setup(runtime);
                     var apps = new AppLoader(runtime, options).LoadAll();
                     _gateway = new WsgiGateway(runtime, apps, options, log);
+                    StartAutoReloader(runtime);
                 }
                 catch (PythonException e)
                 {
@@ -103,6 +104,23 @@ public sealed unsafe class PythonApplicationHost(ServerOptions options, Serilog.
         using var added = PyText.Call(setup, argv0, paths, env, signal);
         log.Debug("Python path additions {PythonPath}", PyText.ToStringUtf8(added));
         InstallUwsgiModule(runtime);
+    }
+
+    /// <summary>py-autoreload: a Python thread that SIGHUPs the master when a module file changes (GIL held).</summary>
+    private void StartAutoReloader(PythonRuntime runtime)
+    {
+        if (options.PyAutoreload <= 0) return;
+        long masterPid = EnvInt(WorkerContract.MasterPidVar);
+        if (masterPid <= 0)
+        {
+            log.Warning("py-autoreload ignored: no master process to reload");
+            return;
+        }
+        using var start = runtime.ShimAttr("start_autoreloader");
+        using var interval = Py.PyLong_FromLongLong(options.PyAutoreload).Check();
+        using var pid = Py.PyLong_FromLongLong(masterPid).Check();
+        using var _ = PyText.Call(start, interval, pid);
+        log.Information("Python auto-reloader enabled (every {Interval} s)", options.PyAutoreload);
     }
 
     private void InstallUwsgiModule(PythonRuntime runtime)

@@ -11,7 +11,10 @@ import importlib
 import importlib.machinery
 import importlib.util
 import os
+import signal
 import sys
+import threading
+import time
 import traceback
 import types
 
@@ -110,6 +113,9 @@ def setup(argv0, paths, env_flat, dump_signal):
     paths may hold globs (pythonpath); env_flat is [key, value, key, value, ...].
     """
     sys.argv = [argv0]
+    # Worker output usually goes to a pipe or file: flush the app's print() lines as they come.
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(line_buffering=True)
     expanded = []
     for path in paths:
         matches = sorted(glob.glob(path)) if glob.has_magic(path) else [path]
@@ -171,4 +177,45 @@ def install_uwsgi_module(worker_id, masterpid, numproc, opt, version):
     mod.opt = opt
     mod.version = version
     mod.SPOOL_OK = -2
+    mod.reload = lambda: _signal_master(masterpid, signal.SIGHUP)
+    mod.log = lambda message: print(message, file=sys.stderr, flush=True)
     sys.modules["uwsgi"] = mod
+
+
+def _signal_master(masterpid, signum):
+    if not masterpid:
+        return False
+    os.kill(masterpid, signum)
+    return True
+
+
+def start_autoreloader(interval, masterpid):
+    """py-autoreload: a daemon thread compares the mtimes of loaded modules' files every interval
+    seconds; on the first change it reports the file and asks the master for a graceful reload
+    (SIGHUP), as uWSGI's python reloader does. Modules imported later are watched from first sight."""
+
+    def scan(seen):
+        for module in list(sys.modules.values()):
+            path = getattr(module, "__file__", None)
+            if not path:
+                continue
+            try:
+                mtime = os.stat(path).st_mtime
+            except OSError:
+                continue
+            if seen.setdefault(path, mtime) != mtime:
+                return path
+        return None
+
+    def run():
+        seen = {}
+        scan(seen)
+        while True:
+            time.sleep(interval)
+            changed = scan(seen)
+            if changed:
+                print("[uwsgi-python-reloader] module/file %s has been modified" % changed, file=sys.stderr, flush=True)
+                _signal_master(masterpid, signal.SIGHUP)
+                return
+
+    threading.Thread(target=run, name="uwsgi-python-reloader", daemon=True).start()
