@@ -81,6 +81,9 @@ internal sealed unsafe partial class WsgiGateway
 
     private static PythonException? Iterate(RequestState st, PyObj result)
     {
+        // uWSGI writes a bare bytes result as one chunk (iterating it would yield ints).
+        if (Py.PyBytes_Check(result))
+            return Chunk(st, result) ?? (st.Started ? null : AppError("RuntimeError", "the application returned without calling start_response()"));
         bool isList = Py.PyList_Check(result);
         if (isList || Py.PyTuple_Check(result))
         {

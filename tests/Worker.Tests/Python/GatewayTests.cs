@@ -28,6 +28,16 @@ public sealed class GatewayTests(PythonFixture fx)
     }
 
     [Fact]
+    public void Handle_WritesBareBytesResult_AsOneChunk()
+    {
+        var (r, ctx) = new TestRequest().Run(fx.Cases("bare_bytes"));
+
+        Assert.False(ctx.AppFailed);
+        Assert.Equal("not wrapped in a list", r.BodyText);
+        Assert.Equal(1, r.WriteCalls);
+    }
+
+    [Fact]
     public void Environ_HasPep3333Entries_WithUwsgiTypes()
     {
         var env = Environ(new TestRequest { Path = "/x", Query = "a=1" });

@@ -232,3 +232,8 @@ def write_then_return(environ, start_response):
     write(b"written ")
     write(b"")
     return [b"returned"]
+
+
+def bare_bytes(environ, start_response):
+    start_response("200 OK", [])
+    return b"not wrapped in a list"
