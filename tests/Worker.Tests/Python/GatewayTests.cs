@@ -51,7 +51,7 @@ public sealed class GatewayTests(PythonFixture fx)
         Assert.Equal("bytes", types.GetProperty("uwsgi.version").GetString());
         Assert.Equal("bytes", types.GetProperty("uwsgi.node").GetString());
         Assert.Equal("Input", types.GetProperty("wsgi.input").GetString());
-        Assert.Equal("FileWrapper", env.GetProperty("wsgi.file_wrapper").GetString().Split('.')[^1].TrimEnd('\'', '>'));
+        Assert.Equal("FileWrapper", env.GetProperty("wsgi.file_wrapper").GetString()!.Split('.')[^1].TrimEnd('\'', '>'));
         Assert.False(env.TryGetProperty("uwsgi.core", out _));
         Assert.Equal("/x", env.GetProperty("PATH_INFO").GetString());
         Assert.Equal("a=1", env.GetProperty("QUERY_STRING").GetString());

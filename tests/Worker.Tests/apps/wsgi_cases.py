@@ -237,3 +237,4 @@ def write_then_return(environ, start_response):
 def bare_bytes(environ, start_response):
     start_response("200 OK", [])
     return b"not wrapped in a list"
+
