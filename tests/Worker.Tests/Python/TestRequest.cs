@@ -18,7 +18,7 @@ public sealed class TestRequest
     public List<(string, string)> Extra { get; init; } = [];
     public int CoreId { get; init; }
 
-    public RequestContext Context(FakeResponse response)
+    public RequestContext Context(IResponse response)
     {
         var vars = new RequestVars();
         vars.Add("REQUEST_METHOD", Method);

@@ -238,3 +238,11 @@ def bare_bytes(environ, start_response):
     start_response("200 OK", [])
     return b"not wrapped in a list"
 
+
+
+def allocated_blocks(environ, start_response):
+    """sys.getallocatedblocks() after a full collection: the leak tests compare it over many requests."""
+    import gc
+    gc.collect()
+    start_response("200 OK", [])
+    return [str(sys.getallocatedblocks()).encode()]
