@@ -33,9 +33,9 @@ internal static unsafe class NativeFunctions
         defs[0] = Def("start_response", (delegate* unmanaged[Cdecl]<PyObj, PyObj*, nint, PyObj, PyObj>)&WsgiCallbacks.StartResponse, METH_FASTCALL | METH_KEYWORDS);
         defs[1] = Def("write", (delegate* unmanaged[Cdecl]<PyObj, PyObj, PyObj>)&WsgiCallbacks.Write, METH_O);
         defs[2] = Def("_read", (delegate* unmanaged[Cdecl]<PyObj, PyObj*, nint, PyObj>)&WsgiCallbacks.Read, METH_FASTCALL);
-        StartResponse = Py.PyCFunction_NewEx((IntPtr)(&defs[0]), PyObj.Null, PyObj.Null).Check().Release();
-        Write = Py.PyCFunction_NewEx((IntPtr)(&defs[1]), PyObj.Null, PyObj.Null).Check().Release();
-        using var read = Py.PyCFunction_NewEx((IntPtr)(&defs[2]), PyObj.Null, PyObj.Null).Check();
+        StartResponse = Py.PyCFunction_NewEx(&defs[0], PyObj.Null, PyObj.Null).Check().Release();
+        Write = Py.PyCFunction_NewEx(&defs[1], PyObj.Null, PyObj.Null).Check().Release();
+        using var read = Py.PyCFunction_NewEx(&defs[2], PyObj.Null, PyObj.Null).Check();
         fixed (byte* name = "_read\0"u8)
             if (Py.PyObject_SetAttrString(shim, name, read) != 0) throw PythonException.Fetch();
     }

@@ -77,11 +77,13 @@ internal sealed unsafe class PythonRuntime
             Py.Py_SetPythonHome(DecodeLocale(Path.GetFullPath(home)));
             return;
         }
-        // The interpreter the library came from (a venv's bin/python included) is the program
-        // name, so Python finds pyvenv.cfg and that installation's prefix. Without one Python would
-        // search PATH for "python3" and might take its prefix from a different installation.
-        if (lib.Interpreter is { } interpreter && File.Exists(interpreter))
-            Py.Py_SetProgramName(DecodeLocale(interpreter));
+        // The program name decides where Python looks for pyvenv.cfg and its prefix: the venv's
+        // bin/python, else the interpreter the library came from. Without one Python would search
+        // PATH for "python3" and might take its prefix from a different installation.
+        string? program = options.Home is not null ? LibPythonLocator.InterpreterFor(options)
+            : lib.Interpreter ?? options.PythonExecutable;
+        if (program is not null && File.Exists(program))
+            Py.Py_SetProgramName(DecodeLocale(program));
     }
 
     /// <summary>A wchar_t* Python keeps for its lifetime (never freed, as the docs require).</summary>

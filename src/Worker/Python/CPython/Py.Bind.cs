@@ -13,11 +13,11 @@ public static unsafe partial class Py
         Py_SetPythonHome = (delegate* unmanaged<void*, void>)r.Fn("Py_SetPythonHome");
         PyEval_SaveThread = (delegate* unmanaged<PyThreadState>)r.Fn("PyEval_SaveThread");
         PyEval_RestoreThread = (delegate* unmanaged<PyThreadState, void>)r.Fn("PyEval_RestoreThread");
-        PyThreadState_New = (delegate* unmanaged<IntPtr, PyThreadState>)r.Fn("PyThreadState_New");
+        PyThreadState_New = (delegate* unmanaged<PyInterpreterState, PyThreadState>)r.Fn("PyThreadState_New");
         PyThreadState_Clear = (delegate* unmanaged<PyThreadState, void>)r.Fn("PyThreadState_Clear");
         PyThreadState_Delete = (delegate* unmanaged<PyThreadState, void>)r.Fn("PyThreadState_Delete");
         PyThreadState_DeleteCurrent = (delegate* unmanaged<void>)r.Fn("PyThreadState_DeleteCurrent");
-        PyInterpreterState_Main = (delegate* unmanaged<IntPtr>)r.Fn("PyInterpreterState_Main");
+        PyInterpreterState_Main = (delegate* unmanaged<PyInterpreterState>)r.Fn("PyInterpreterState_Main");
         PyGILState_Check = (delegate* unmanaged<int>)r.Fn("PyGILState_Check");
     }
 
@@ -76,7 +76,7 @@ public static unsafe partial class Py
         Py_CompileString = (delegate* unmanaged<byte*, byte*, int, PyRef>)r.Fn("Py_CompileString");
         PyImport_ExecCodeModule = (delegate* unmanaged<byte*, PyObj, PyRef>)r.Fn("PyImport_ExecCodeModule");
         PyImport_ImportModule = (delegate* unmanaged<byte*, PyRef>)r.Fn("PyImport_ImportModule");
-        PyCFunction_NewEx = (delegate* unmanaged<IntPtr, PyObj, PyObj, PyRef>)r.Fn("PyCFunction_NewEx");
+        PyCFunction_NewEx = (delegate* unmanaged<void*, PyObj, PyObj, PyRef>)r.Fn("PyCFunction_NewEx");
         PyExc_OSError = r.Var("PyExc_OSError");
         PyExc_TypeError = r.Var("PyExc_TypeError");
         PyExc_ValueError = r.Var("PyExc_ValueError");

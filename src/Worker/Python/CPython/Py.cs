@@ -20,11 +20,11 @@ public static unsafe partial class Py
     public static delegate* unmanaged<void*, void> Py_SetPythonHome;
     public static delegate* unmanaged<PyThreadState> PyEval_SaveThread;
     public static delegate* unmanaged<PyThreadState, void> PyEval_RestoreThread;
-    public static delegate* unmanaged<IntPtr, PyThreadState> PyThreadState_New;
+    public static delegate* unmanaged<PyInterpreterState, PyThreadState> PyThreadState_New;
     public static delegate* unmanaged<PyThreadState, void> PyThreadState_Clear;
     public static delegate* unmanaged<PyThreadState, void> PyThreadState_Delete;
     public static delegate* unmanaged<void> PyThreadState_DeleteCurrent;
-    public static delegate* unmanaged<IntPtr> PyInterpreterState_Main;
+    public static delegate* unmanaged<PyInterpreterState> PyInterpreterState_Main;
     public static delegate* unmanaged<int> PyGILState_Check;
 
     // ---- objects ----
@@ -81,7 +81,7 @@ public static unsafe partial class Py
     public static delegate* unmanaged<byte*, byte*, int, PyRef> Py_CompileString;
     public static delegate* unmanaged<byte*, PyObj, PyRef> PyImport_ExecCodeModule;
     public static delegate* unmanaged<byte*, PyRef> PyImport_ImportModule;
-    public static delegate* unmanaged<IntPtr, PyObj, PyObj, PyRef> PyCFunction_NewEx;
+    public static delegate* unmanaged<void*, PyObj, PyObj, PyRef> PyCFunction_NewEx;
 
     // ---- data symbols: the exception types and singletons ----
     public static PyObj PyExc_OSError, PyExc_TypeError, PyExc_ValueError, PyExc_AssertionError,

@@ -71,3 +71,9 @@ public readonly struct PyThreadState(IntPtr handle)
     internal readonly IntPtr Handle = handle;
     public bool IsNull => Handle == IntPtr.Zero;
 }
+
+/// <summary>A PyInterpreterState* (only the main interpreter is used).</summary>
+public readonly struct PyInterpreterState(IntPtr handle)
+{
+    internal readonly IntPtr Handle = handle;
+}
