@@ -34,4 +34,40 @@ public sealed class ThreadingTests(PythonFixture fx)
         Assert.Null(slowError);
         Assert.Equal("started;gate=True", slowResponse.BodyText);
     }
+
+    [Fact]
+    public void ManyThreads_ServeConcurrently_WithTheirOwnRequests()
+    {
+        var echo = fx.Cases("echo_readline", threads: 4);
+        var errors = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var threads = Enumerable.Range(0, 4).Select(core => new Thread(() =>
+        {
+            try
+            {
+                echo.AttachThread();
+                for (int i = 0; i < 300; i++)
+                {
+                    var body = System.Text.Encoding.ASCII.GetBytes($"core {core}\nrequest {i}\n" + new string('x', i * 7));
+                    var response = new FakeResponse();
+                    var ctx = new TestRequest { Method = "POST", Body = body, MaxRead = 13, CoreId = core }.Context(response);
+                    echo.Handle(ctx);
+                    if (ctx.AppFailed || !response.Body.AsSpan().SequenceEqual(body))
+                        errors.Enqueue($"core {core} request {i}: {response.BodyText}");
+                }
+            }
+            catch (Exception e)
+            {
+                errors.Enqueue(e.ToString());
+            }
+            finally
+            {
+                echo.DetachThread();
+            }
+        })).ToList();
+
+        threads.ForEach(t => t.Start());
+
+        foreach (var t in threads) Assert.True(t.Join(TimeSpan.FromSeconds(120)), "a serving thread never finished");
+        Assert.Empty(errors);
+    }
 }
