@@ -73,6 +73,7 @@ internal static unsafe partial class WsgiCallbacks
         nint len;
         if (Py.PyBytes_AsStringAndSize(chunk, &p, &len) != 0) throw PythonException.Fetch();
         var ctx = st.Ctx!;
+        if (st.IoFailure is not null) return false; // the connection already failed: write nothing more
         ctx.Chunks++;
         if (len == 0) return true;
         Py.Py_IncRef(chunk);
