@@ -68,4 +68,15 @@ public sealed class InputTests(PythonFixture fx)
         Assert.Equal(0, r.BodyBytes);
         Assert.True(r.Completed);
     }
+
+    [Fact]
+    public void StaleInput_RaisesOSError_InALaterRequest()
+    {
+        new TestRequest { Method = "POST", Body = new byte[100] }.Run(fx.Cases("stash"));
+
+        var (r, ctx) = new TestRequest { Method = "POST", Body = new byte[100] }.Run(fx.Cases("use_stale"));
+
+        Assert.False(ctx.AppFailed);
+        Assert.Equal("input: wsgi.input used after its request ended", r.BodyText);
+    }
 }

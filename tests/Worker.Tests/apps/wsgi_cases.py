@@ -246,3 +246,24 @@ def allocated_blocks(environ, start_response):
     gc.collect()
     start_response("200 OK", [])
     return [str(sys.getallocatedblocks()).encode()]
+
+
+_stash = {}
+
+
+def stash(environ, start_response):
+    """Keeps this request's wsgi.input and write() for use_stale to misuse later."""
+    _stash["input"] = environ["wsgi.input"]
+    _stash["write"] = start_response("200 OK", [])
+    return [b"stashed"]
+
+
+def use_stale(environ, start_response):
+    results = []
+    try:
+        _stash["input"].read(10)
+        results.append("input: no error")
+    except OSError as e:
+        results.append("input: %s" % e)
+    start_response("200 OK", [])
+    return [" | ".join(results).encode()]
