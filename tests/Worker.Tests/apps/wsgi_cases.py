@@ -252,9 +252,9 @@ _stash = {}
 
 
 def stash(environ, start_response):
-    """Keeps this request's wsgi.input and write() for use_stale to misuse later."""
+    """Keeps this request's wsgi.input for use_stale to misuse later."""
     _stash["input"] = environ["wsgi.input"]
-    _stash["write"] = start_response("200 OK", [])
+    start_response("200 OK", [])
     return [b"stashed"]
 
 
