@@ -10,10 +10,12 @@ public static class Suggestions
     {
         int limit = Math.Max(2, name.Length / 3);
         string lowered = name.ToLowerInvariant().Replace('_', '-');
+        if (OptionCatalogue.Find(lowered) is not null)
+            return [lowered]; // only case or `_` was wrong: that is the answer
         return OptionCatalogue.AllNames
             .Select(n => (Name: n, Distance: n.StartsWith(lowered, StringComparison.Ordinal) && lowered.Length >= 3 ? 1 : Distance(lowered, n)))
-            .Where(c => c.Distance <= limit || c.Name == lowered)
-            .OrderBy(c => c.Name == lowered ? -1 : c.Distance).ThenBy(c => c.Name, StringComparer.Ordinal)
+            .Where(c => c.Distance <= limit)
+            .OrderBy(c => c.Distance).ThenBy(c => c.Name, StringComparer.Ordinal)
             .Take(3)
             .Select(c => c.Name)
             .ToList();
