@@ -17,7 +17,7 @@ public static partial class OptionCatalogue
         Opt("limit-as", OptionKind.Megabytes, "LimitAs", "address space limit in megabytes"),
         Opt("limit-post", OptionKind.Long, "LimitPost", "largest request body in bytes (413 above it)"),
         Opt("post-buffering", OptionKind.Long, "PostBuffering", "read bodies up to N bytes before calling the app"),
-        Opt("buffer-size", OptionKind.Size16, "BufferSize", "largest request head / uwsgi vars block (max 65535)", shortFlag: 'b'),
+        Opt("buffer-size", OptionKind.Size16, "BufferSize", "largest request head / uwsgi vars block (max 65535)", shortFlag: 'b') with { UwsgiDefault = "4096" },
         Opt("socket-timeout", OptionKind.Seconds, "SocketTimeout", "seconds allowed for reading a request and for writes", shortFlag: 'z'),
         Opt("max-vars", OptionKind.Int, "MaxVars", "most uwsgi vars per request"),
         Ignored("max-worker-lifetime-delta", OptionKind.Seconds, "stagger max-worker-lifetime", "not implemented"),

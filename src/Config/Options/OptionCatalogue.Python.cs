@@ -5,7 +5,7 @@ public static partial class OptionCatalogue
     private static OptionRow[] PythonRows => InGroup("Python",
         Opt("module", OptionKind.Name, "Module", "WSGI module to load (`pkg.mod` or `pkg.mod:callable`)", ["wsgi"], 'w'),
         Opt("wsgi-file", OptionKind.Path, "WsgiFile", "Python file to load as the WSGI app", ["file"]),
-        Opt("callable", OptionKind.Name, "Callable", "name of the WSGI callable (default application)"),
+        Opt("callable", OptionKind.Name, "Callable", "name of the WSGI callable"),
         Opt("mount", OptionKind.Mount, "Mounts", "mount an app: /prefix=module-or-file", list: true),
         Opt("manage-script-name", OptionKind.Flag, "ManageScriptName", "route by mountpoint and set SCRIPT_NAME"),
         Opt("pythonpath", OptionKind.Path, "PythonPath", "add a directory to sys.path", ["python-path", "pp"], list: true),

@@ -7,7 +7,7 @@ public static partial class OptionCatalogue
         Opt("http-socket", OptionKind.Socket, "Sockets", "bind an HTTP/1.1 socket served by the workers", list: true) with { Protocol = SocketProtocol.Http },
         Opt("http11-socket", OptionKind.Socket, "Sockets", "bind an HTTP/1.1 keep-alive socket (same as http-socket here)", list: true) with { Protocol = SocketProtocol.Http },
         Opt("http", OptionKind.Socket, "Sockets", "bind an HTTP/1.1 socket; served by the workers, no router process", list: true) with { Protocol = SocketProtocol.Http },
-        Opt("listen", OptionKind.Int, "Listen", "listen backlog of every socket", shortFlag: 'l'),
+        Opt("listen", OptionKind.Int, "Listen", "listen backlog of every socket", shortFlag: 'l') with { UwsgiDefault = "100" },
         Opt("chmod-socket", OptionKind.OctalMode, "ChmodSocket", "mode of unix sockets (empty = 666, else three octal digits)", shortFlag: 'C'),
         Opt("chown-socket", OptionKind.Name, "ChownSocket", "user[:group] of unix sockets"),
         Opt("vacuum", OptionKind.Flag, "Vacuum", "remove the pidfiles, unix sockets and fifos created, on exit"),

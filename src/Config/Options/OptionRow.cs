@@ -54,6 +54,7 @@ public enum OptionStatus
 /// <param name="Name">The uWSGI name, verbatim.</param>
 /// <param name="Property">The ServerOptions property it binds (Implemented only).</param>
 /// <param name="Note">Why it is ignored/rejected/builtin, shown in the diagnostic.</param>
+/// <param name="UwsgiDefault">uWSGI 2.0.21's default where dotnetwsgi's differs (DESIGN.md "Safer defaults").</param>
 public sealed record OptionRow(
     string Name,
     OptionKind Kind,
@@ -65,8 +66,28 @@ public sealed record OptionRow(
     char? Short = null,
     bool Repeatable = false,
     string? Note = null,
-    SocketProtocol? Protocol = null)
+    SocketProtocol? Protocol = null,
+    string? UwsgiDefault = null)
 {
+    private static readonly ServerOptions Defaults = new();
+
+    /// <summary>dotnetwsgi's default as text (from ServerOptions), or null when it is off/empty/unset.</summary>
+    public string? Default
+    {
+        get
+        {
+            if (Status != OptionStatus.Implemented || Property is null || Repeatable)
+                return null;
+            object? value = typeof(ServerOptions).GetProperty(Property)?.GetValue(Defaults);
+            return value switch
+            {
+                null or false or 0 or 0L => null,
+                true => "on",
+                _ => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture),
+            };
+        }
+    }
+
     public IReadOnlyList<string> AllNames => Aliases is null ? [Name] : [Name, .. Aliases];
 
     /// <summary>Whether an inline ` # ...` can be stripped: the value cannot sensibly contain one.</summary>

@@ -46,6 +46,8 @@ internal static class HelpText
             help += " (also " + string.Join(", ", aliases.Select(a => "--" + a)) + ")";
         if (row.Repeatable && row.Kind != OptionKind.Directive)
             help += " [repeatable]";
+        if (row.Default is { } value)
+            help += row.UwsgiDefault is null ? $" [default {value}]" : $" [default {value}; uWSGI: {row.UwsgiDefault}]";
         return help;
     }
 
