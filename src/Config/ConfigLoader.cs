@@ -34,7 +34,20 @@ public static class ConfigLoader
         if (!diagnostics.Any(d => d.Severity == ConfigSeverity.Error))
             diagnostics.AddRange(OptionValidator.Validate(options));
         bool failed = diagnostics.Any(d => d.Severity == ConfigSeverity.Error);
-        return new ConfigResult(failed ? null : options, diagnostics);
+        return new ConfigResult(failed ? null : options, InReadingOrder(diagnostics));
+    }
+
+    /// <summary>
+    /// Diagnostics come from several passes (collection, expansion, binding); users read them per
+    /// file, top to bottom. Files keep the order they were first mentioned; whole-config ones go last.
+    /// </summary>
+    private static List<ConfigDiagnostic> InReadingOrder(List<ConfigDiagnostic> diagnostics)
+    {
+        var fileOrder = diagnostics.Select(d => d.File).Where(f => f is not null).Distinct().ToList();
+        return diagnostics
+            .OrderBy(d => d.File is null ? int.MaxValue : fileOrder.IndexOf(d.File))
+            .ThenBy(d => d.Line)
+            .ToList(); // OrderBy is stable: same place keeps pass order
     }
 
     /// <summary>Environment.GetEnvironmentVariables() as a dictionary.</summary>
