@@ -115,6 +115,20 @@ public sealed class SourceCollectorTests : IDisposable
     }
 
     [Fact]
+    public void Load_IncludeWithOnlyASection_RereadsTheLastFile()
+    {
+        _config.Write("app.ini", "[uwsgi]\n" + App + "ini = :extra\n[extra]\nprocesses = 6\n");
+        Assert.Equal(6, _config.Load("app.ini").Options!.Processes);
+    }
+
+    [Fact]
+    public void Load_UwsgiIniEnvironment_LoadsTheFile()
+    {
+        _config.Write("app.ini", "[uwsgi]\n" + App + "processes = 2\n");
+        Assert.Equal(2, _config.Load([], new() { ["UWSGI_INI"] = "app.ini" }).Options!.Processes);
+    }
+
+    [Fact]
     public void Load_MissingSection_WarnsAsUwsgi()
     {
         _config.Write("app.ini", "[uwsgi]\n" + App);
