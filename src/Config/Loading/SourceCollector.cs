@@ -62,7 +62,8 @@ internal sealed partial class SourceCollector(string workingDirectory, MachineFa
     {
         if (_firstStripped is null)
             return;
-        string more = _strippedCount > 1 ? $" (and from {_strippedCount - 1} more values)" : "";
+        int others = _strippedCount - 1;
+        string more = others == 0 ? "" : others == 1 ? " (and from 1 more value)" : $" (and from {others} more values)";
         _diagnostics.Add(_firstStripped.Warning(
             $"stripped an inline comment from '{_firstStripped.Key}'{more}; uWSGI would keep the comment as part of the value"));
     }

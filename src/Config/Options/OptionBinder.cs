@@ -58,6 +58,8 @@ internal sealed class OptionBinder(List<ConfigDiagnostic> diagnostics, ISet<stri
             diagnostics.Add(entry.Error(error));
             return;
         }
+        if (AlwaysOn(entry, row, value))
+            return;
         Notices(entry, row, value);
         Store(row, FitProperty(row, value));
     }
@@ -90,11 +92,24 @@ internal sealed class OptionBinder(List<ConfigDiagnostic> diagnostics, ISet<stri
             diagnostics.Add(entry.Notice($"'{entry.Key}': {row.Note}"));
     }
 
+    /// <summary>`master` and `enable-threads` cannot be turned off (DESIGN.md "Safer defaults"): notice, keep them on.</summary>
+    private bool AlwaysOn(ConfigEntry entry, OptionRow row, object? value)
+    {
+        string? why = row.Name switch
+        {
+            "master" => "dotnetwsgi always runs a master process",
+            "enable-threads" => "Python threads always run in dotnetwsgi",
+            _ => null,
+        };
+        if (why is null || value is not false)
+            return false;
+        diagnostics.Add(entry.Notice($"'{entry.Key} = {entry.Value}' is ignored: {why}"));
+        return true;
+    }
+
     /// <summary>Values that are valid but probably not what the user meant, or that differ from uWSGI.</summary>
     private void Notices(ConfigEntry entry, OptionRow row, object? value)
     {
-        if (row.Name == "master" && value is false)
-            diagnostics.Add(entry.Notice("'master = false' is ignored: dotnetwsgi always runs a master process"));
         if (row.Name == "http" && _mentioned.Add("http"))
             diagnostics.Add(entry.Notice("'http' sockets are served by the workers directly (uWSGI starts a separate router process)"));
         if (row.Kind == OptionKind.Path && value is string path && (ValueParser.TrueWords.Contains(path.ToLowerInvariant()) || ValueParser.FalseWords.Contains(path.ToLowerInvariant())))

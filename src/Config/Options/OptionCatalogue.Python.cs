@@ -18,7 +18,7 @@ public static partial class OptionCatalogue
         Opt("env", OptionKind.EnvPair, "Env", "set an environment variable: KEY=VALUE", list: true),
         Opt("static-map", OptionKind.StaticMap, "StaticMaps", "serve files: /prefix=/directory", list: true),
         Opt("wsgi-disable-file-wrapper", OptionKind.Flag, "WsgiDisableFileWrapper", "do not offer wsgi.file_wrapper"),
-        Builtin("plugin", OptionKind.Text, "load a uWSGI plugin (python3 and http are built in)", null, ["plugins"], list: true),
+        Builtin("plugin", OptionKind.Name, "load a uWSGI plugin (python3 and http are built in)", null, ["plugins"], list: true),
         Ignored("py-tracebacker", OptionKind.Path, "traceback socket", "not implemented; harakiri logs the stuck thread's stack"),
         Ignored("python-worker-override", OptionKind.Path, "override the worker entry point", "not implemented"),
         Ignored("import", OptionKind.Name, "import a module at start-up", "not implemented", ["pyimport", "py-import", "python-import"], list: true),

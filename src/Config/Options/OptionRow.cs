@@ -91,7 +91,12 @@ public sealed record OptionRow(
     public IReadOnlyList<string> AllNames => Aliases is null ? [Name] : [Name, .. Aliases];
 
     /// <summary>Whether an inline ` # ...` can be stripped: the value cannot sensibly contain one.</summary>
-    public bool IsTyped => Kind is not (OptionKind.Text or OptionKind.EnvPair or OptionKind.Directive);
+    public bool IsTyped => Kind switch
+    {
+        OptionKind.Text or OptionKind.EnvPair => false,
+        OptionKind.Directive => Name == OptionCatalogue.Include, // `ini = FILE` is a path; `set*` values are free text
+        _ => true,
+    };
 
     /// <summary>On the command line a flag takes no value unless written `--flag=value`.</summary>
     public bool TakesValue => Kind != OptionKind.Flag;

@@ -75,11 +75,29 @@ public sealed class OptionBinderTests : IDisposable
     }
 
     [Fact]
-    public void MasterFalse_IsANotice()
+    public void MasterFalse_IsANotice_AndTheMasterStaysOn()
     {
         var result = Load("master = false\n");
         Assert.True(result.Succeeded);
+        Assert.True(result.Options!.Master);
         Assert.Equal("t.ini:4: notice: 'master = false' is ignored: dotnetwsgi always runs a master process", TestConfig.Lines(result));
+    }
+
+    [Fact]
+    public void EnableThreadsOff_IsANotice_AndThreadsStayEnabled()
+    {
+        var result = Load("enable-threads = no\n");
+        Assert.True(result.Options!.EnableThreads);
+        Assert.Equal("t.ini:4: notice: 'enable-threads = no' is ignored: Python threads always run in dotnetwsgi", TestConfig.Lines(result));
+    }
+
+    [Fact]
+    public void InlineComment_OnIncludeAndPlugin_IsStripped()
+    {
+        _config.Write("more.ini", "[uwsgi]\nprocesses = 5\n");
+        var result = Load("ini = more.ini # shared settings\nplugin = python3 ; needed by uWSGI\n");
+        Assert.Equal(5, result.Options!.Processes);
+        Assert.Equal("t.ini:4: warning: stripped an inline comment from 'ini' (and from 1 more value); uWSGI would keep the comment as part of the value", TestConfig.Lines(result));
     }
 
     [Fact]
