@@ -7,7 +7,7 @@
 //   * no line numbers, which every diagnostic needs.
 // So a pre-pass rewrites each line before the package sees it: comment and blank lines become
 // blank, a header keeps uWSGI's rule (the name is everything after `[` minus the last char), a
-// key-less line gets ` =`, and every key is tagged with its line number (`socket\u001f12`), which
+// key-less line gets ` =`, an empty header name gets a placeholder, and every key is tagged with its line number (`socket\u001f12`), which
 // makes keys unique and carries the line through. The package then does the section grouping
 // (duplicate sections merged in order) and the key/value split on the first `=`; values come back
 // verbatim (inline ` # ...` is not stripped there: that is a typed-value decision made later).
@@ -26,6 +26,7 @@ public sealed record IniSection(IReadOnlyList<IniLine> Lines, bool Found);
 public static class IniFileAdapter
 {
     private const char LineTag = '\u001f';
+    private const string EmptySection = "dotnetwsgi:empty-section"; // `[]` / `[`: the package needs a name
 
     private static readonly IniParserConfiguration Configuration = new()
     {
@@ -41,6 +42,8 @@ public static class IniFileAdapter
     public static IniSection ReadSection(string text, string section)
     {
         string tagged = Tag(text);
+        if (section.Length == 0)
+            section = EmptySection;
         var parser = new IniDataParser(Configuration.Clone());
         var data = parser.Parse(tagged)
             ?? throw new InvalidDataException("ini parser rejected the pre-processed text: " + string.Join("; ", parser.Errors.Select(e => e.Message)));
@@ -67,7 +70,7 @@ public static class IniFileAdapter
             if (line.Length == 0 || line[0] is ';' or '#')
             { }
             else if (line[0] == '[')
-                output.Append('[').Append(line.AsSpan(1, Math.Max(0, line.Length - 2))).Append(']');
+                output.Append('[').Append(line.Length > 2 ? line.AsSpan(1, line.Length - 2) : EmptySection).Append(']');
             else
             {
                 int eq = line.IndexOf('=');

@@ -94,3 +94,29 @@ public sealed class IniFileAdapterTests
         Assert.Equal("2:module=\"app:app\" | 3:log-format=%(addr) [%(ltime)]", Keys(section));
     }
 }
+
+public sealed class IniFileAdapterOddLinesTests
+{
+    [Theory]
+    [InlineData("= value", "")]
+    [InlineData("my key = 1", "my key")]
+    [InlineData("中文 = 值", "中文")]
+    [InlineData("a.b:c = [x]", "a.b:c")]
+    [InlineData("key=", "key")]
+    [InlineData("  ==  ", "")]
+    public void ReadSection_OddKeys_AreReturnedForTheBinderToJudge(string line, string key)
+    {
+        var section = IniFileAdapter.ReadSection("[uwsgi]\n" + line + "\n", "uwsgi");
+        Assert.Equal(key, Assert.Single(section.Lines).Key);
+    }
+
+    [Theory]
+    [InlineData("[")]
+    [InlineData("[]")]
+    [InlineData("[uwsgi")]
+    public void ReadSection_OddHeaders_DoNotThrow(string header)
+    {
+        var section = IniFileAdapter.ReadSection(header + "\nx = 1\n[uwsgi]\ny = 2\n", "uwsgi");
+        Assert.Equal("y", section.Lines[^1].Key);
+    }
+}
