@@ -31,11 +31,18 @@ public static class ConfigLoader
         var entries = expander.Expand(collector.Entries);
         var placeholders = new HashSet<string>(expander.Referenced, StringComparer.Ordinal);
         var options = new OptionBinder(diagnostics, placeholders).Bind(entries, collector.TopFile);
-        if (!diagnostics.Any(d => d.Severity == ConfigSeverity.Error))
+        var requested = Requested(entries);
+        if (requested.Count == 0 && !diagnostics.Any(d => d.Severity == ConfigSeverity.Error))
             diagnostics.AddRange(OptionValidator.Validate(options));
         bool failed = diagnostics.Any(d => d.Severity == ConfigSeverity.Error);
-        return new ConfigResult(failed ? null : options, InReadingOrder(diagnostics));
+        return new ConfigResult(failed ? null : options, InReadingOrder(diagnostics)) { RequestedValues = requested };
     }
+
+    /// <summary>`get = KEY` entries answered with the first value of KEY (after expansion).</summary>
+    private static List<string> Requested(IReadOnlyList<ConfigEntry> entries)
+        => entries.Where(e => e.Key == OptionCatalogue.Get && !e.IsPlaceholder)
+            .Select(get => entries.FirstOrDefault(e => e.Key == get.Value)?.Value ?? "")
+            .ToList();
 
     /// <summary>
     /// Diagnostics come from several passes (collection, expansion, binding); users read them per

@@ -29,6 +29,9 @@ public static partial class OptionCatalogue
         Ignored("honour-stdin", OptionKind.Flag, "keep stdin", "not implemented"),
         Ignored("drop-after-init", OptionKind.Flag, "drop privileges after init", "not implemented"),
         Ignored("drop-after-apps", OptionKind.Flag, "drop privileges after loading apps", "not implemented"),
+        Rejected("pause", OptionKind.Path, "pause the instance in PIDFILE", "pausing is not supported; use --stop or --reload"),
+        Rejected("suspend", OptionKind.Path, "suspend the instance in PIDFILE", "pausing is not supported; use --stop or --reload"),
+        Rejected("resume", OptionKind.Path, "resume the instance in PIDFILE", "pausing is not supported; use --stop or --reload"),
         Rejected("daemonize2", OptionKind.Path, "daemonize after loading the app", "use daemonize"),
         Rejected("safe-pidfile", OptionKind.Path, "atomically written pidfile", "use pidfile"));
 }

@@ -26,6 +26,8 @@ public static partial class OptionCatalogue
         Ignored("auto-procname", OptionKind.Flag, "readable process names", "process names are not changed"),
         Ignored("offload-threads", OptionKind.Int, "offload threads per worker", "not implemented"),
         Ignored("max-fd", OptionKind.Int, "RLIMIT_NOFILE", "not implemented"),
+        Ignored("master-interval", OptionKind.Seconds, "master loop period", "the master reacts to events as they happen and checks timers every second"),
+        Ignored("forkbomb-delay", OptionKind.Seconds, "pause after too-fast respawns", "not implemented"),
         Rejected("emperor", OptionKind.Path, "run the Emperor", "the Emperor is not provided; use systemd, Docker Compose or Kubernetes"),
         Rejected("vassals-inherit", OptionKind.Path, "Emperor vassal template", "the Emperor is not provided"),
         Rejected("spooler", OptionKind.Path, "run a spooler", "the spooler is not provided; the app's uwsgi.spool calls would fail"),

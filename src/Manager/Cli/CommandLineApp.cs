@@ -95,6 +95,12 @@ public static class CommandLineApp
         }
         if (!config.Succeeded)
             return ExitCodes.Usage;
+        if (config.RequestedValues.Count > 0)
+        {
+            foreach (string value in config.RequestedValues)
+                output.WriteLine(value);
+            return ExitCodes.Ok;
+        }
         if (result.GetValue(flags.PrintConfig))
         {
             output.Write(ConfigWriter.ToIni(config.Options!));

@@ -35,7 +35,7 @@ internal static class HelpText
     private static string Flags(OptionRow row)
     {
         string flags = (row.Short is { } s ? $"-{s}, " : "") + "--" + row.Name;
-        string value = Placeholder(row.Kind);
+        string value = row.Kind == OptionKind.Directive ? DirectivePlaceholder(row.Name) : Placeholder(row.Kind);
         return value.Length == 0 ? flags : flags + " " + value;
     }
 
@@ -50,6 +50,13 @@ internal static class HelpText
             help += row.UwsgiDefault is null ? $" [default {value}]" : $" [default {value}; uWSGI: {row.UwsgiDefault}]";
         return help;
     }
+
+    private static string DirectivePlaceholder(string name) => name switch
+    {
+        OptionCatalogue.Include => "FILE[:SECTION]",
+        OptionCatalogue.Get => "NAME",
+        _ => "NAME=VALUE",
+    };
 
     private static string Placeholder(OptionKind kind) => kind switch
     {

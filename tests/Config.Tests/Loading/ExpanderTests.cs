@@ -95,4 +95,13 @@ public sealed class ExpanderTests : IDisposable
         var options = Load(App + "chdir = %d\npidfile = %n.pid\n").Options!;
         Assert.Equal((_config.Dir + "/", "t.pid"), (options.Chdir, options.Pidfile));
     }
+
+    [Fact]
+    public void Get_AnswersTheFirstValue_AndSkipsWholeConfigurationChecks()
+    {
+        _config.Write("t.ini", "[uwsgi]\nprocesses = %(n)\nn = 3\nprocesses = 5\n");
+        var result = _config.Load("t.ini", "--get", "processes", "--get", "n", "--get", "nosuch");
+        Assert.True(result.Succeeded, TestConfig.Lines(result));
+        Assert.Equal(["3", "3", ""], result.RequestedValues);
+    }
 }

@@ -147,4 +147,13 @@ public sealed class CommandLineAppTests : IDisposable
         Assert.Equal(1, Run("--socket", ":1", "--module", "app", "@args.rsp"));
         Assert.Contains("unable to load configuration from '@args.rsp'", _err.ToString());
     }
+
+    [Fact]
+    public void Get_PrintsValuesAndExitsWithoutTheMaster()
+    {
+        Write("app.ini", "[uwsgi]\nsocket = /run/app.sock\n");
+        Assert.Equal(0, Run("app.ini", "--get", "socket"));
+        Assert.Equal("/run/app.sock\n", _out.ToString());
+        Assert.Null(_masterOptions);
+    }
 }
