@@ -30,6 +30,7 @@ public static class ConfigLoader
         var expander = new Expander(environment, workingDirectory, diagnostics);
         var entries = expander.Expand(collector.Entries);
         var placeholders = new HashSet<string>(expander.Referenced, StringComparer.Ordinal);
+        placeholders.UnionWith(entries.Where(e => e.Key == OptionCatalogue.Get).Select(e => e.Value)); // `--get base` reads a custom key
         var options = new OptionBinder(diagnostics, placeholders).Bind(entries, collector.TopFile);
         var requested = Requested(entries);
         if (requested.Count == 0 && !diagnostics.Any(d => d.Severity == ConfigSeverity.Error))

@@ -48,7 +48,7 @@ public static class CommandLineApp
         }
         IReadOnlyList<string> configArgs = [.. parsed.UnmatchedTokens];
         Func<ConfigResult> load = () => ConfigLoader.Load(configArgs, environment, workingDirectory);
-        root.SetAction(result => Dispatch(flags, result, load, output, error, runMaster));
+        root.SetAction(result => Dispatch(flags, result, configArgs, environment, load, output, error, runMaster));
         try
         {
             return parsed.Invoke(new InvocationConfiguration
@@ -66,8 +66,8 @@ public static class CommandLineApp
         }
     }
 
-    private static int Dispatch(ControlFlags flags, ParseResult result, Func<ConfigResult> load, TextWriter output, TextWriter error,
-        Func<ServerOptions, Func<ConfigResult>, int> runMaster)
+    private static int Dispatch(ControlFlags flags, ParseResult result, IReadOnlyList<string> configArgs, IReadOnlyDictionary<string, string> environment,
+        Func<ConfigResult> load, TextWriter output, TextWriter error, Func<ServerOptions, Func<ConfigResult>, int> runMaster)
     {
         if (result.GetValue(flags.Help))
         {
@@ -84,6 +84,11 @@ public static class CommandLineApp
         if (result.GetValue(flags.Stop) is { } stopPidfile)
             return ControlCommands.Stop(stopPidfile, error);
 
+        if (configArgs.Count == 0 && !environment.Keys.Any(k => k.StartsWith("UWSGI_", StringComparison.Ordinal)))
+        {
+            error.WriteLine("dotnetwsgi: nothing to serve: give an ini file or options, e.g. dotnetwsgi --ini app.ini (see dotnetwsgi --help)");
+            return ExitCodes.Usage;
+        }
         var config = load();
         foreach (var diagnostic in config.Diagnostics)
             error.WriteLine(diagnostic);

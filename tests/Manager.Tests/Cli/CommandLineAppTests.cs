@@ -156,4 +156,19 @@ public sealed class CommandLineAppTests : IDisposable
         Assert.Equal("/run/app.sock\n", _out.ToString());
         Assert.Null(_masterOptions);
     }
+
+    [Fact]
+    public void NoArguments_SaysWhatToGive()
+    {
+        Assert.Equal(1, Run());
+        Assert.Equal("dotnetwsgi: nothing to serve: give an ini file or options, e.g. dotnetwsgi --ini app.ini (see dotnetwsgi --help)\n", _err.ToString());
+    }
+
+    [Fact]
+    public void Get_ReadsACustomPlaceholder()
+    {
+        Write("app.ini", "[uwsgi]\nbase = /srv/app\n");
+        Assert.Equal(0, Run("app.ini", "--get", "base"));
+        Assert.Equal("/srv/app\n", _out.ToString());
+    }
 }
