@@ -112,6 +112,8 @@ internal sealed class OptionBinder(List<ConfigDiagnostic> diagnostics, ISet<stri
     {
         if (row.Name == "http" && _mentioned.Add("http"))
             diagnostics.Add(entry.Notice("'http' sockets are served by the workers directly (uWSGI starts a separate router process)"));
+        if (value is string quoted && quoted.Length > 1 && quoted[0] is '"' or '\'' && quoted[^1] == quoted[0])
+            diagnostics.Add(entry.Warning($"the quotes around the value of '{entry.Key}' are part of the value (ini values are not quoted, as in uWSGI)"));
         if (row.Kind == OptionKind.Path && value is string path && (ValueParser.TrueWords.Contains(path.ToLowerInvariant()) || ValueParser.FalseWords.Contains(path.ToLowerInvariant())))
             diagnostics.Add(entry.Warning($"'{entry.Key} = {path}' names a file called '{path}': this option takes a path, not a boolean"));
     }

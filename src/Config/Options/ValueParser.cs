@@ -25,7 +25,8 @@ public static class ValueParser
         OptionKind.EnvPair => Pair(key, value, "KEY=VALUE", (a, b) => new EnvSetting(a, b)),
         OptionKind.Name => NonEmpty(key, value, "a name") is { } error ? (null, error)
             : value.Any(char.IsWhiteSpace) ? (null, Invalid(key, value, "a name without spaces")) : (value, null),
-        OptionKind.Path or OptionKind.Address => NonEmpty(key, value, row.Kind == OptionKind.Path ? "a path" : "an address (host:port or a unix socket path)") is { } error ? (null, error) : (value, null),
+        OptionKind.Path => NonEmpty(key, value, "a path") is { } error ? (null, error) : (value, null),
+        OptionKind.Address => SocketAddress.Parse(row, key, value) is (_, { } error) ? (null, error) : (value, null),
         _ => (value, null),
     };
 

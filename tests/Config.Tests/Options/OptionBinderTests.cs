@@ -127,6 +127,10 @@ public sealed class OptionBinderTests : IDisposable
             TestConfig.Lines(Load("touch-reload = true\n")));
 
     [Fact]
-    public void QuotedModule_KeepsItsQuotes_AsUwsgi()
-        => Assert.Equal("\"app:app\"", Load("module = \"app:app\"\n").Options!.Module);
+    public void QuotedModule_KeepsItsQuotes_AsUwsgi_WithAWarning()
+    {
+        var result = Load("module = \"app:app\"\n");
+        Assert.Equal("\"app:app\"", result.Options!.Module);
+        Assert.Equal("t.ini:4: warning: the quotes around the value of 'module' are part of the value (ini values are not quoted, as in uWSGI)", TestConfig.Lines(result));
+    }
 }

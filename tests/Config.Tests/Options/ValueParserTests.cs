@@ -130,4 +130,14 @@ public sealed class ValueParserTests : IDisposable
     [Fact]
     public void Path_Empty_IsAnError()
         => Assert.Equal("t.ini:4: error: 'chdir' needs a value: expected a path", TestConfig.Lines(Load("chdir =\n")));
+
+    [Fact]
+    public void StatsAddress_IsCheckedLikeASocket()
+    {
+        Assert.Equal("127.0.0.1:9191", Load("stats = 127.0.0.1:9191\n").Options!.Stats);
+        Assert.Equal("/run/stats.sock", Load("stats = /run/stats.sock\n").Options!.Stats);
+        Assert.Equal("t.ini:4: error: invalid value ':stats' for 'stats': expected host:port with a port from 0 to 65535, or a unix socket path",
+            TestConfig.Lines(Load("stats = :stats\n")));
+        Assert.Equal("t.ini:4: error: 'admin-http' needs an address (host:port or a unix socket path)", TestConfig.Lines(Load("admin-http =\n")));
+    }
 }
