@@ -62,7 +62,7 @@ internal sealed partial class SourceCollector
         if (inline is not null || !row.TakesValue)
             value = inline ?? "";
         else if (row.Kind == OptionKind.OctalMode)
-            (value, i) = i + 1 < args.Count && args[i + 1].All(char.IsAsciiDigit) && args[i + 1].Length > 0 ? (args[i + 1], i + 1) : ("", i);
+            value = IsMode(args, i + 1) ? args[++i] : ""; // `--chmod-socket` alone means 666
         else if (i + 1 < args.Count)
             value = args[++i];
         else
@@ -84,6 +84,9 @@ internal sealed partial class SourceCollector
         else
             Diagnostics.Add(CommandLineError($"unable to load configuration from '{arg}' (expected an .ini file, a .py/.wsgi file or an option)"));
     }
+
+    private static bool IsMode(IReadOnlyList<string> args, int i)
+        => i < args.Count && args[i].Length > 0 && args[i].All(char.IsAsciiDigit);
 
     /// <summary>After an unknown option, its likely value is skipped so it is not misread as a file.</summary>
     private static int SkipValue(IReadOnlyList<string> args, int i, string? inline)

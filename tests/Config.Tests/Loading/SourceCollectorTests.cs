@@ -174,6 +174,16 @@ public sealed class SourceCollectorTests : IDisposable
         Assert.Equal((4, 3, true, false, Convert.ToInt32("666", 8)), (options.Processes, options.Threads, options.Vacuum, options.LazyApps, options.ChmodSocket!.Value));
     }
 
+    [Theory]
+    [InlineData(new[] { "--chmod-socket", "660" }, "660")]
+    [InlineData(new[] { "--chmod-socket=600" }, "600")]
+    [InlineData(new[] { "--chmod-socket", "--vacuum" }, "666")]
+    public void Load_ChmodSocketFlag_TakesAnOptionalMode(string[] flag, string octal)
+    {
+        var options = _config.Load(["-s", "/tmp/a.sock", "-w", "app", .. flag]).Options!;
+        Assert.Equal(Convert.ToInt32(octal, 8), options.ChmodSocket);
+    }
+
     [Fact]
     public void Load_FlagWithoutItsValue_IsAnError()
         => Assert.Equal("command line: error: option '--processes' needs a value",
