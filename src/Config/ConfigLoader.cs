@@ -39,10 +39,11 @@ public static class ConfigLoader
         return new ConfigResult(failed ? null : options, InReadingOrder(diagnostics)) { RequestedValues = requested };
     }
 
-    /// <summary>`get = KEY` entries answered with the first value of KEY (after expansion).</summary>
+    /// <summary>`get = KEY` entries answered with the first value of KEY (after expansion); unset keys print nothing, as uWSGI.</summary>
     private static List<string> Requested(IReadOnlyList<ConfigEntry> entries)
         => entries.Where(e => e.Key == OptionCatalogue.Get && !e.IsPlaceholder)
-            .Select(get => entries.FirstOrDefault(e => e.Key == get.Value)?.Value ?? "")
+            .Select(get => entries.FirstOrDefault(e => e.Key == get.Value)?.Value)
+            .OfType<string>()
             .ToList();
 
     /// <summary>

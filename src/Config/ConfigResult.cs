@@ -20,7 +20,7 @@ public sealed record ConfigResult(ServerOptions? Options, IReadOnlyList<ConfigDi
 {
     /// <summary>
     /// `--get KEY` (uWSGI): the first value of each requested option or placeholder, in request
-    /// order (empty when KEY is not set). When present the CLI prints them and exits without serving,
+    /// order (a KEY that is not set gives no line, as uWSGI). When present the CLI prints them and exits without serving,
     /// so the whole-configuration checks (socket, app) are skipped.
     /// </summary>
     public IReadOnlyList<string> RequestedValues { get; init; } = [];

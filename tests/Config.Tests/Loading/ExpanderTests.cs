@@ -99,9 +99,10 @@ public sealed class ExpanderTests : IDisposable
     [Fact]
     public void Get_AnswersTheFirstValue_AndSkipsWholeConfigurationChecks()
     {
-        _config.Write("t.ini", "[uwsgi]\nprocesses = %(n)\nn = 3\nprocesses = 5\n");
-        var result = _config.Load("t.ini", "--get", "processes", "--get", "n", "--get", "nosuch");
+        // Checked against uWSGI 2.0.21: prints 3, (nothing), 3, 7.
+        _config.Write("t.ini", "[uwsgi]\nprocesses = %(n)\nn = 3\nprocesses = 5\nini = :extra\n[extra]\nthreads = 7\n");
+        var result = _config.Load("t.ini", "--get", "processes", "--get", "nosuch", "--get", "n", "--get", "threads");
         Assert.True(result.Succeeded, TestConfig.Lines(result));
-        Assert.Equal(["3", "3", ""], result.RequestedValues);
+        Assert.Equal(["3", "3", "7"], result.RequestedValues);
     }
 }
