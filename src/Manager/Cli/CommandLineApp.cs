@@ -46,72 +46,73 @@ public static class CommandLineApp
             error.WriteLine($"dotnetwsgi: {parsed.Errors[0].Message.TrimEnd('.')} (see dotnetwsgi --help)");
             return ExitCodes.Usage;
         }
-        IReadOnlyList<string> configArgs = [.. parsed.UnmatchedTokens];
-        Func<ConfigResult> load = () => ConfigLoader.Load(configArgs, environment, workingDirectory);
-        root.SetAction(result => Dispatch(flags, result, configArgs, environment, load, output, error, runMaster));
-        try
+        var session = new Session(flags, [.. parsed.UnmatchedTokens], environment, workingDirectory, output, error, runMaster);
+        root.SetAction(session.Dispatch);
+        return parsed.Invoke(new InvocationConfiguration
         {
-            return parsed.Invoke(new InvocationConfiguration
-            {
-                ProcessTerminationTimeout = null,
-                EnableDefaultExceptionHandler = false,
-                Output = output,
-                Error = error,
-            });
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
-        {
-            error.WriteLine($"dotnetwsgi: {e.Message}");
-            return ExitCodes.Usage;
-        }
+            ProcessTerminationTimeout = null, // the master owns SIGINT/SIGTERM
+            EnableDefaultExceptionHandler = false,
+            Output = output,
+            Error = error,
+        });
     }
 
-    private static int Dispatch(ControlFlags flags, ParseResult result, IReadOnlyList<string> configArgs, IReadOnlyDictionary<string, string> environment,
-        Func<ConfigResult> load, TextWriter output, TextWriter error, Func<ServerOptions, Func<ConfigResult>, int> runMaster)
+    /// <summary>One invocation: the control flags decide what happens to the configuration tokens.</summary>
+    private sealed record Session(ControlFlags Flags, IReadOnlyList<string> ConfigArgs, IReadOnlyDictionary<string, string> Environment,
+        string WorkingDirectory, TextWriter Output, TextWriter Error, Func<ServerOptions, Func<ConfigResult>, int> RunMaster)
     {
-        if (result.GetValue(flags.Help))
-        {
-            output.Write(HelpText.Build());
-            return ExitCodes.Ok;
-        }
-        if (result.GetValue(flags.Version))
-        {
-            output.WriteLine($"dotnetwsgi {Version}");
-            return ExitCodes.Ok;
-        }
-        if (result.GetValue(flags.Reload) is { } reloadPidfile)
-            return ControlCommands.Reload(reloadPidfile, error);
-        if (result.GetValue(flags.Stop) is { } stopPidfile)
-            return ControlCommands.Stop(stopPidfile, error);
+        /// <summary>Re-reads every source from the original tokens: the master calls it on reload.</summary>
+        private ConfigResult Load() => ConfigLoader.Load(ConfigArgs, Environment, WorkingDirectory);
 
-        if (configArgs.Count == 0 && !environment.Keys.Any(k => k.StartsWith("UWSGI_", StringComparison.Ordinal)))
+        public int Dispatch(ParseResult result)
         {
-            error.WriteLine("dotnetwsgi: nothing to serve: give an ini file or options, e.g. dotnetwsgi --ini app.ini (see dotnetwsgi --help)");
-            return ExitCodes.Usage;
+            if (result.GetValue(Flags.Help))
+            {
+                Output.Write(HelpText.Build());
+                return ExitCodes.Ok;
+            }
+            if (result.GetValue(Flags.Version))
+            {
+                Output.WriteLine($"dotnetwsgi {Version}");
+                return ExitCodes.Ok;
+            }
+            if (result.GetValue(Flags.Reload) is { } reloadPidfile)
+                return ControlCommands.Reload(reloadPidfile, Error);
+            if (result.GetValue(Flags.Stop) is { } stopPidfile)
+                return ControlCommands.Stop(stopPidfile, Error);
+            if (ConfigArgs.Count == 0 && !Environment.Keys.Any(k => k.StartsWith("UWSGI_", StringComparison.Ordinal)))
+            {
+                Error.WriteLine("dotnetwsgi: nothing to serve: give an ini file or options, e.g. dotnetwsgi --ini app.ini (see dotnetwsgi --help)");
+                return ExitCodes.Usage;
+            }
+            return WithConfiguration(result, Load());
         }
-        var config = load();
-        foreach (var diagnostic in config.Diagnostics)
-            error.WriteLine(diagnostic);
-        if (result.GetValue(flags.CheckConfig))
+
+        private int WithConfiguration(ParseResult result, ConfigResult config)
         {
-            if (config.Succeeded)
-                output.WriteLine("configuration is valid");
-            return config.Succeeded ? ExitCodes.Ok : ExitCodes.Usage;
+            foreach (var diagnostic in config.Diagnostics)
+                Error.WriteLine(diagnostic);
+            if (result.GetValue(Flags.CheckConfig))
+            {
+                if (config.Succeeded)
+                    Output.WriteLine("configuration is valid");
+                return config.Succeeded ? ExitCodes.Ok : ExitCodes.Usage;
+            }
+            if (!config.Succeeded)
+                return ExitCodes.Usage;
+            if (config.RequestedValues.Count > 0)
+            {
+                foreach (string value in config.RequestedValues)
+                    Output.WriteLine(value);
+                return ExitCodes.Ok;
+            }
+            if (result.GetValue(Flags.PrintConfig))
+            {
+                Output.Write(ConfigWriter.ToIni(config.Options!));
+                return ExitCodes.Ok;
+            }
+            return RunMaster(config.Options!, Load);
         }
-        if (!config.Succeeded)
-            return ExitCodes.Usage;
-        if (config.RequestedValues.Count > 0)
-        {
-            foreach (string value in config.RequestedValues)
-                output.WriteLine(value);
-            return ExitCodes.Ok;
-        }
-        if (result.GetValue(flags.PrintConfig))
-        {
-            output.Write(ConfigWriter.ToIni(config.Options!));
-            return ExitCodes.Ok;
-        }
-        return runMaster(config.Options!, load);
     }
 
     public static string Version
