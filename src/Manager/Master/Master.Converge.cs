@@ -17,6 +17,9 @@ public sealed partial class Master
 {
     private const int StopSignalGraceful = Signals.SIGTERM;
     private const int StopSignalImmediate = Signals.SIGINT;
+    // Stops that cut a worker short: its exit is logged as a death and it is respawned.
+    private const string HarakiriReason = "harakiri";
+    private const string MemoryKillReason = "limit-as";
 
     private long _generation;
     private int _target;
@@ -133,7 +136,7 @@ public sealed partial class Master
         if (_table.ByPid(pid) is not WorkerEntry w) return;
         _table.Remove(w);
         var now = _time.GetUtcNow();
-        if (w.IsStopping && w.StopStep != StopStep.Harakiri)
+        if (w.IsStopping && w.StopReason is not (HarakiriReason or MemoryKillReason))
         {
             if (State != MasterState.Running || w.StopReason == "reload")
                 _log.WorkerBuried(w, (int)Math.Max(1, Math.Ceiling((now - w.StopSentAt).TotalSeconds)));

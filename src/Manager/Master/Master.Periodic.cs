@@ -95,7 +95,7 @@ public sealed partial class Master
         _log.Harakiri(w, core, slot.Core(core).RequestInfo, elapsedMs / 1000.0);
         slot.AddHarakiri();
         SignalWorker(w, WorkerContract.DumpStacksSignal);
-        w.RecordStop(StopStep.Harakiri, _time.GetUtcNow(), "harakiri");
+        w.RecordStop(StopStep.Harakiri, _time.GetUtcNow(), HarakiriReason);
         int pid = w.Pid;
         ITimer? timer = null;
         timer = _time.CreateTimer(_ =>
@@ -111,7 +111,7 @@ public sealed partial class Master
     {
         if (_table.ByPid(pid) is not { StopStep: StopStep.Harakiri } w) return;
         SignalWorker(w, Signals.SIGKILL);
-        w.RecordStop(StopStep.Killed, _time.GetUtcNow(), "harakiri");
+        w.RecordStop(StopStep.Killed, _time.GetUtcNow(), HarakiriReason);
     }
 
     /// <summary>Stops escalate: graceful past the mercy, immediate past a short grace, become SIGKILL.</summary>
@@ -161,7 +161,7 @@ public sealed partial class Master
             {
                 _log.Error("worker {WorkerId} (pid: {Pid}) uses {Rss} MB, twice its limit-as of {Limit} MB: killing it", w.Id, w.Pid, rss >> 20, _options.LimitAs);
                 SignalWorker(w, Signals.SIGKILL);
-                w.RecordStop(StopStep.Killed, _time.GetUtcNow(), "limit-as");
+                w.RecordStop(StopStep.Killed, _time.GetUtcNow(), MemoryKillReason);
             }
             else if (!w.ReplaceWhenReady)
             {

@@ -9,9 +9,19 @@ def application(environ, start_response):
     if path == "/sleep":
         seconds = float((environ.get("QUERY_STRING") or "s=1").split("=", 1)[1])
         time.sleep(seconds)
+    if path == "/alloc":
+        _alloc(environ)
     if path == "/version":
         body = VERSION
     else:
         body = str(os.getpid())
     start_response("200 OK", [("Content-Type", "text/plain")])
     return [body.encode()]
+
+
+_held = []
+
+
+def _alloc(environ):
+    mb = int((environ.get("QUERY_STRING") or "mb=1").split("=", 1)[1])
+    _held.append(bytearray(mb * 1024 * 1024))
