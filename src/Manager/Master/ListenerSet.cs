@@ -160,14 +160,17 @@ public sealed class ListenerSet(int backlog, ILogger log) : IDisposable
 
     private void Close(Listener l, bool unlink)
     {
+        // Checked before Dispose: .NET unlinks a unix socket's path when the bound socket is disposed.
+        bool ours = l.Spec.Family == SocketFamily.Unix && _created.Contains(l) && Libc.Inode(l.Spec.Path!) is ulong inode && inode == l.Inode;
+        bool replaced = l.Spec.Family == SocketFamily.Unix && !ours && Libc.Inode(l.Spec.Path!) is not null;
         l.Socket.Dispose();
-        if (!unlink || l.Spec.Family != SocketFamily.Unix || !_created.Contains(l)) return;
-        if (Libc.Inode(l.Spec.Path!) is ulong inode && inode == l.Inode)
+        if (!unlink || l.Spec.Family != SocketFamily.Unix) return;
+        if (ours)
         {
             File.Delete(l.Spec.Path!);
             log.Information("VACUUM: unix socket {Path} removed.", l.Spec.Path);
         }
-        else if (File.Exists(l.Spec.Path!))
+        else if (replaced)
             log.Warning("VACUUM WARNING: unix socket {Path} changed inode. Skip removal", l.Spec.Path);
     }
 
