@@ -22,10 +22,15 @@ public static class Daemonizer
     public static int Launch(ServerOptions options, TextWriter error)
     {
         string exe = Environment.ProcessPath ?? throw new InvalidOperationException("cannot find this executable's path");
-        var info = new ProcessStartInfo(exe) { UseShellExecute = false };
         var args = Environment.GetCommandLineArgs().Skip(1).ToList();
-        if (Path.GetFileNameWithoutExtension(exe) == "dotnet") args.Insert(0, typeof(Daemonizer).Assembly.Location);
-        foreach (var a in args) info.ArgumentList.Add(a);
+        if (Path.GetFileNameWithoutExtension(exe) == "dotnet") args.Insert(0, ProcessWorkerLauncher.EntryAssemblyPath());
+        // The shell gives the daemon /dev/null and the log file as fds 0-2 from its first instruction:
+        // the runtime duplicates the standard fds at start-up, so a later dup2 alone would leave
+        // copies of the launcher's terminal or pipes open in the daemon for its whole life.
+        var info = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
+        foreach (var a in new[] { "-c", "exec \"$0\" \"$@\" </dev/null >>\"$DOTNETWSGI_DAEMON_LOG\" 2>&1", exe }.Concat(args))
+            info.ArgumentList.Add(a);
+        info.Environment["DOTNETWSGI_DAEMON_LOG"] = Path.GetFullPath(options.Daemonize!);
         info.Environment[MarkerVar] = "1";
         using var daemon = Process.Start(info)!;
         var deadline = DateTime.UtcNow + StartDeadline;
@@ -49,7 +54,8 @@ public static class Daemonizer
         catch (IOException) { return false; }
     }
 
-    /// <summary>In the daemon: new session, stdin from /dev/null, stdout/stderr to the log file.</summary>
+    /// <summary>In the daemon: new session; stdin from /dev/null and stdout/stderr to the log file (again,
+    /// in case it was started without the launcher).</summary>
     public static void Detach(string logfile)
     {
         Libc.SetSid();

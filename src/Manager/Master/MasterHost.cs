@@ -13,7 +13,7 @@ using Serilog;
 
 namespace DotnetWsgi.Manager.Master;
 
-internal sealed partial class MasterHost(ServerOptions options, Func<ConfigResult> reloadConfig, MasterLog masterLog)
+internal sealed partial class MasterHost(ServerOptions options, Func<ConfigResult> reloadConfig, MasterLog masterLog, Func<ILogger, IWorkerLauncher> launcher)
 {
     private readonly ILogger _log = masterLog.Logger;
     private readonly int _pid = Environment.ProcessId;
@@ -73,7 +73,7 @@ internal sealed partial class MasterHost(ServerOptions options, Func<ConfigResul
         _runDir = Directory.CreateTempSubdirectory($"dotnetwsgi-{_pid}-").FullName;
         int capacity = Math.Max(16, 2 * options.Processes + 8);
         _scoreboard = Scoreboard.Create(Path.Combine(_runDir, "scoreboard"), capacity, Math.Max(32, 2 * options.Threads));
-        var deps = new MasterDependencies(ProcessWorkerLauncher.ForThisExecutable(_log), TimeProvider.System, _log, _scoreboard, _runDir, _pid)
+        var deps = new MasterDependencies(launcher(_log), TimeProvider.System, _log, _scoreboard, _runDir, _pid)
         {
             Listeners = _listeners,
             LogFile = masterLog.File,

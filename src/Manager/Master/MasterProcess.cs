@@ -14,6 +14,13 @@ public static class MasterProcess
     /// master applies `chdir` at start.
     /// </summary>
     public static int Run(ServerOptions options, Func<ConfigResult> reloadConfig)
+        => Run(options, reloadConfig, ProcessWorkerLauncher.ForThisExecutable);
+
+    /// <summary>
+    /// For testing (and embedding): the same master with another worker command, e.g. a test host
+    /// that runs a stand-in worker. launcher receives the master's logger (for worker output).
+    /// </summary>
+    public static int Run(ServerOptions options, Func<ConfigResult> reloadConfig, Func<Serilog.ILogger, IWorkerLauncher> launcher)
     {
         if (options.Daemonize is not null && !Daemonizer.IsDaemon) return Daemonizer.Launch(options, Console.Error);
         string? logto = options.Logto;
@@ -33,6 +40,6 @@ public static class MasterProcess
             return 1;
         }
         using (log)
-            return new MasterHost(options, reloadConfig, log).Execute();
+            return new MasterHost(options, reloadConfig, log, launcher).Execute();
     }
 }

@@ -21,9 +21,13 @@ public sealed class ProcessWorkerLauncher(string fileName, IReadOnlyList<string>
     {
         string path = Environment.ProcessPath ?? throw new InvalidOperationException("cannot find this executable's path");
         if (Path.GetFileNameWithoutExtension(path) == "dotnet")
-            return new ProcessWorkerLauncher(path, [typeof(ProcessWorkerLauncher).Assembly.Location], log);
+            return new ProcessWorkerLauncher(path, [EntryAssemblyPath()], log);
         return new ProcessWorkerLauncher(path, [], log);
     }
+
+    /// <summary>The entry assembly (the program `dotnet` runs when there is no apphost).</summary>
+    public static string EntryAssemblyPath()
+        => System.Reflection.Assembly.GetEntryAssembly()?.Location is { Length: > 0 } path ? path : Environment.GetCommandLineArgs()[0];
 
     public int Start(WorkerSpawn spawn, Action<int, int> exited)
     {

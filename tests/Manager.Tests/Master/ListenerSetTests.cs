@@ -1,3 +1,4 @@
+#pragma warning disable CA1416 // Linux-only test
 using System.Net;
 using System.Net.Sockets;
 using DotnetWsgi.Config.Options;
