@@ -1,14 +1,156 @@
+// Overview
+// The worker's IApplicationHost for Python WSGI apps. Load: chdir, start the embedded interpreter
+// (PythonRuntime, once per process), apply pythonpath/env/faulthandler through the shim, install
+// the `uwsgi` module, load the apps (AppLoader), then chdir2. Serving threads attach their own
+// PyThreadState and call Handle, which the WsgiGateway runs. Errors at load are AppLoadException
+// (the worker exits ExitAppLoadError); errors at request time never escape Handle (500 + log).
+
 using DotnetWsgi.Config.Options;
+using DotnetWsgi.Native;
 using DotnetWsgi.Worker.Hosting;
+using DotnetWsgi.Worker.Python.CPython;
 
 namespace DotnetWsgi.Worker.Python;
 
-// Placeholder replaced by the Python hosting work (issue 3).
-public sealed class PythonApplicationHost(ServerOptions options, Serilog.ILogger log) : IApplicationHost
+public sealed unsafe class PythonApplicationHost(ServerOptions options, Serilog.ILogger log) : IApplicationHost
 {
-    public void Load() => throw new NotImplementedException();
-    public void AttachThread() => throw new NotImplementedException();
-    public void DetachThread() => throw new NotImplementedException();
-    public void Handle(RequestContext ctx) => throw new NotImplementedException();
+    /// <summary>What `uwsgi.version` says: the uWSGI release we are compatible with.</summary>
+    public const string UwsgiVersion = "2.0.21-dotnetwsgi";
+
+    private PythonRuntime? _runtime;
+    private WsgiGateway? _gateway;
+
+    public void Load()
+    {
+        if (_gateway is not null) throw new InvalidOperationException("the application is already loaded");
+        ChangeDirectory(options.Chdir, "chdir");
+        var runtime = PythonRuntime.Start(options, log);
+        var ts = runtime.Threads.Attach();
+        try
+        {
+            using (Gil.Acquire(ts))
+            {
+                try
+                {
+                    Setup(runtime);
+                    var apps = new AppLoader(runtime, options).LoadAll();
+                    _gateway = new WsgiGateway(runtime, apps, options, log);
+                    StartAutoReloader(runtime);
+                }
+                catch (PythonException e)
+                {
+                    throw new AppLoadException($"Python set-up failed:\n{e.Traceback.TrimEnd()}");
+                }
+            }
+        }
+        finally
+        {
+            runtime.Threads.Detach();
+        }
+        _runtime = runtime;
+        for (int i = 0; i < _gateway.Apps.Count; i++)
+        {
+            var app = _gateway.Apps[i];
+            log.Information("WSGI app {AppId} ({App}) ready on mountpoint {MountPoint}",
+                i, app.Description, app.MountPoint.Length == 0 ? "(default)" : app.MountPoint);
+        }
+        ChangeDirectory(options.Chdir2, "chdir2");
+    }
+
+    public void AttachThread() => Runtime.Threads.Attach();
+
+    public void DetachThread() => Runtime.Threads.Detach();
+
+    public void Handle(RequestContext ctx)
+        => (_gateway ?? throw new InvalidOperationException("Handle called before Load")).Handle(ctx);
+
+    /// <summary>The interpreter outlives hosts (it cannot be re-initialised), so there is nothing to free.</summary>
     public void Dispose() { }
+
+    private PythonRuntime Runtime => _runtime ?? throw new InvalidOperationException("the application is not loaded");
+
+    private static void ChangeDirectory(string? dir, string option)
+    {
+        if (dir is null) return;
+        try
+        {
+            Directory.SetCurrentDirectory(dir);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            throw new AppLoadException($"{option} to {dir} failed: {e.Message}");
+        }
+    }
+
+    /// <summary>sys.argv, sys.path, env, the stack-dump signal and the uwsgi module (GIL held).</summary>
+    private void Setup(PythonRuntime runtime)
+    {
+        using var paths = Py.PyList_New(0).Check();
+        if (options.WsgiFile is { } file) Append(paths, AppLoader.FileDirectory(file));
+        foreach (var m in options.Mounts)
+            if (m.Target.EndsWith(".py", StringComparison.Ordinal) || m.Target.EndsWith(".wsgi", StringComparison.Ordinal))
+                Append(paths, AppLoader.FileDirectory(m.Target));
+        foreach (var p in options.PythonPath) Append(paths, Path.GetFullPath(p));
+        Append(paths, Environment.CurrentDirectory);
+        using var env = Py.PyList_New(0).Check();
+        foreach (var e in options.Env)
+        {
+            Append(env, e.Key);
+            Append(env, e.Value);
+        }
+        using var setup = runtime.ShimAttr("setup");
+        using var argv0 = PyText.FromString("dotnetwsgi");
+        using var signal = Py.PyLong_FromLongLong(WorkerContract.DumpStacksSignal).Check();
+        using var added = PyText.Call(setup, argv0, paths, env, signal);
+        log.Debug("Python path additions {PythonPath}", PyText.ToStringUtf8(added));
+        InstallUwsgiModule(runtime);
+    }
+
+    /// <summary>py-autoreload: a Python thread that SIGHUPs the master when a module file changes (GIL held).</summary>
+    private void StartAutoReloader(PythonRuntime runtime)
+    {
+        if (options.PyAutoreload <= 0) return;
+        long masterPid = EnvInt(WorkerContract.MasterPidVar);
+        if (masterPid <= 0)
+        {
+            log.Warning("py-autoreload ignored: no master process to reload");
+            return;
+        }
+        using var start = runtime.ShimAttr("start_autoreloader");
+        using var interval = Py.PyLong_FromLongLong(options.PyAutoreload).Check();
+        using var pid = Py.PyLong_FromLongLong(masterPid).Check();
+        using var _ = PyText.Call(start, interval, pid);
+        log.Information("Python auto-reloader enabled (every {Interval} s)", options.PyAutoreload);
+    }
+
+    private void InstallUwsgiModule(PythonRuntime runtime)
+    {
+        using var opt = Py.PyDict_New().Check();
+        void Opt(string key, string? value)
+        {
+            if (value is null) return;
+            using var v = PyText.Bytes(System.Text.Encoding.UTF8.GetBytes(value));
+            PyText.SetItem(opt, key, v);
+        }
+        Opt("module", options.Module);
+        Opt("wsgi-file", options.WsgiFile);
+        Opt("callable", options.Callable);
+        Opt("processes", options.Processes.ToString());
+        Opt("threads", options.Threads.ToString());
+        Opt("chdir", options.Chdir);
+        using var install = runtime.ShimAttr("install_uwsgi_module");
+        using var workerId = Py.PyLong_FromLongLong(EnvInt(WorkerContract.WorkerIdVar)).Check();
+        using var masterPid = Py.PyLong_FromLongLong(EnvInt(WorkerContract.MasterPidVar)).Check();
+        using var numproc = Py.PyLong_FromLongLong(options.Processes).Check();
+        using var version = PyText.FromString(UwsgiVersion);
+        using var _ = PyText.Call(install, workerId, masterPid, numproc, opt, version);
+    }
+
+    private static long EnvInt(string name) => long.TryParse(Environment.GetEnvironmentVariable(name), out var v) ? v : 0;
+
+    private static void Append(PyObj list, string s)
+    {
+        using var item = PyText.FromString(s);
+        if (Py.PyList_Append(list, item) != 0) throw PythonException.Fetch();
+    }
 }

@@ -1,0 +1,33 @@
+// Overview
+// The GIL as using-scopes. Every serving thread owns one PyThreadState (created by AttachThread);
+// Gil.Acquire takes the GIL with it and Dispose releases it. Gil.Release is the inverse, used
+// inside a GIL scope around blocking I/O (socket reads and writes) so other threads run Python.
+
+namespace DotnetWsgi.Worker.Python.CPython;
+
+public static unsafe class Gil
+{
+    /// <summary>Takes the GIL for the calling thread's own thread state.</summary>
+    public static Held Acquire(PyThreadState ts)
+    {
+        Py.PyEval_RestoreThread(ts);
+        return new Held(ts);
+    }
+
+    /// <summary>Releases the GIL (currently held by this thread) until Dispose.</summary>
+    public static Released Release() => new(Py.PyEval_SaveThread());
+
+    public readonly ref struct Held(PyThreadState ts)
+    {
+        public void Dispose()
+        {
+            var saved = Py.PyEval_SaveThread();
+            System.Diagnostics.Debug.Assert(saved.Handle == ts.Handle);
+        }
+    }
+
+    public readonly ref struct Released(PyThreadState ts)
+    {
+        public void Dispose() => Py.PyEval_RestoreThread(ts);
+    }
+}

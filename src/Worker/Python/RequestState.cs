@@ -1,0 +1,48 @@
+// Overview
+// What the C functions given to the app (start_response, write, wsgi.input's _read) need to know
+// about the request running on their thread. CPython calls them on the thread that runs the app,
+// so a [ThreadStatic] reaches the right request without a per-request Python object.
+
+using System.Runtime.ExceptionServices;
+using DotnetWsgi.Worker.Hosting;
+using DotnetWsgi.Worker.Python.CPython;
+
+namespace DotnetWsgi.Worker.Python;
+
+internal sealed class RequestState
+{
+    [ThreadStatic] private static RequestState? t_current;
+
+    private static long _nextToken;
+
+    /// <summary>The calling thread's state (created on first use; reused for every request).</summary>
+    public static RequestState ForThread => t_current ??= new RequestState();
+
+    /// <summary>The request running on this thread, or null between requests.</summary>
+    public static RequestState? Active => t_current is { Ctx: not null } s ? s : null;
+
+    public RequestContext? Ctx { get; private set; }
+    /// <summary>Identifies this request to its wsgi.input object, so a stale one cannot read another body.</summary>
+    public long Token { get; private set; }
+    /// <summary>start_response has been called (the status and headers are set on the response).</summary>
+    public bool Started { get; set; }
+    /// <summary>A response write or body read failed in the serving layer: rethrown after the app returns.</summary>
+    public ExceptionDispatchInfo? IoFailure { get; set; }
+    /// <summary>This thread's PyThreadState, for releasing the GIL around blocking I/O.</summary>
+    public PyThreadState Ts { get; private set; }
+
+    /// <summary>Scratch for converting non-ASCII str to latin-1 (status, header names and values).</summary>
+    public byte[] Latin1Scratch = new byte[256];
+    public char[] CharScratch = new char[256];
+
+    public void Begin(RequestContext ctx, PyThreadState ts)
+    {
+        Ctx = ctx;
+        Ts = ts;
+        Token = Interlocked.Increment(ref _nextToken);
+        Started = false;
+        IoFailure = null;
+    }
+
+    public void End() => Ctx = null;
+}

@@ -1,0 +1,81 @@
+// wsgi.input's primitive: _read(token, size, partial) -> bytes. The shim's Input class does the
+// buffering (readline, iteration); this reads the request body from the serving layer with the GIL
+// released. size < 0 reads to the end; partial returns after the first successful read (readline
+// must not wait for more than the client sent). Serving-layer errors surface as OSError.
+
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using DotnetWsgi.Worker.Python.CPython;
+
+namespace DotnetWsgi.Worker.Python;
+
+internal static unsafe partial class WsgiCallbacks
+{
+    private const int ReadBlock = 64 * 1024;
+
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    public static PyObj Read(PyObj self, PyObj* args, nint nargs)
+    {
+        byte[]? buffer = null;
+        try
+        {
+            if (nargs != 3) return Raise(Py.PyExc_TypeError, "_read(token, size, partial)");
+            long token = Py.PyLong_AsLongLong(args[0]);
+            long size = Py.PyLong_AsLongLong(args[1]);
+            if (!Py.PyErr_Occurred().IsNull) return PyObj.Null;
+            var st = RequestState.Active;
+            if (st is null || st.Token != token)
+                return Raise(Py.PyExc_OSError, "wsgi.input used after its request ended");
+            bool partial = Py.PyObject_IsTrue(args[2]) == 1;
+            int total;
+            try
+            {
+                using (Gil.Release())
+                    total = ReadBody(st.Ctx!.Body, size, partial, out buffer);
+            }
+            catch (Exception e)
+            {
+                return Raise(Py.PyExc_OSError, $"error reading wsgi.input: {e.Message}");
+            }
+            fixed (byte* p = buffer)
+                return Py.PyBytes_FromStringAndSize(p, total).Release();
+        }
+        catch (Exception e)
+        {
+            return Raise(Py.PyExc_RuntimeError, $"wsgi.input failed: {e.Message}");
+        }
+        finally
+        {
+            if (buffer is not null) ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Reads up to size bytes (all when size &lt; 0) into a pooled buffer. No GIL.</summary>
+    private static int ReadBody(Hosting.IRequestBody? body, long size, bool partial, out byte[] buffer)
+    {
+        long hint = size >= 0 ? size : Math.Min(body?.ContentLength ?? ReadBlock, int.MaxValue - 64);
+        buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(hint, 1, ReadBlock * 16));
+        if (body is null) return 0;
+        int total = 0;
+        while (size < 0 || total < size)
+        {
+            if (total == buffer.Length) Grow(ref buffer);
+            int want = buffer.Length - total;
+            if (size >= 0) want = (int)Math.Min(want, size - total);
+            int n = body.Read(buffer.AsSpan(total, want));
+            if (n <= 0) break;
+            total += n;
+            if (partial) break;
+        }
+        return total;
+    }
+
+    private static void Grow(ref byte[] buffer)
+    {
+        var bigger = ArrayPool<byte>.Shared.Rent(checked(buffer.Length * 2));
+        buffer.AsSpan().CopyTo(bigger);
+        ArrayPool<byte>.Shared.Return(buffer);
+        buffer = bigger;
+    }
+}

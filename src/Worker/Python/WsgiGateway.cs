@@ -1,0 +1,157 @@
+// Overview
+// The PEP 3333 gateway: one Handle per request on the serving thread. With the GIL: build the
+// environ (WsgiGateway.Environ.cs), call the app with the native start_response, iterate the
+// result writing each bytes chunk with the GIL released, and always call the result's close().
+// Without the GIL: complete the response, or on an app error log the traceback and answer 500 if
+// the head is not on the wire yet (after it, the serving layer closes the connection). The worker
+// lives on. Serving-layer I/O failures are rethrown to the caller once Python is done.
+
+using DotnetWsgi.Config.Options;
+using DotnetWsgi.Worker.Hosting;
+using DotnetWsgi.Worker.Python.CPython;
+
+namespace DotnetWsgi.Worker.Python;
+
+internal sealed unsafe partial class WsgiGateway
+{
+    private readonly List<WsgiApp> _apps;
+    private readonly Serilog.ILogger _log;
+
+    public WsgiGateway(PythonRuntime runtime, List<WsgiApp> apps, ServerOptions options, Serilog.ILogger log)
+    {
+        _apps = apps;
+        _log = log;
+        _manageScriptName = options.ManageScriptName;
+        _multithread = options.Threads > 1;
+        _inputClass = runtime.ShimAttr("Input").Release();
+        _baseEnviron = BuildBaseEnviron(runtime, options);
+        (_kPathInfo, _kScriptName, _kUwsgiScheme, _kForwardedProto, _kHttps, _kForwardedSsl) =
+            (_keys.Get("PATH_INFO"), _keys.Get("SCRIPT_NAME"), _keys.Get("UWSGI_SCHEME"),
+             _keys.Get("HTTP_X_FORWARDED_PROTO"), _keys.Get("HTTPS"), _keys.Get("HTTP_X_FORWARDED_SSL"));
+        foreach (var name in KeyCache.CommonNames) _keys.Get(name);
+        _kInput = _keys.Get("wsgi.input");
+        _kUrlScheme = _keys.Get("wsgi.url_scheme");
+        _kCore = _keys.Get("uwsgi.core");
+        _http = PyText.Interned("http").Release();
+        _https = PyText.Interned("https").Release();
+    }
+
+    public IReadOnlyList<WsgiApp> Apps => _apps;
+
+    public void Handle(RequestContext ctx)
+    {
+        var ts = ThreadStates.Current;
+        var st = RequestState.ForThread;
+        st.Begin(ctx, ts);
+        PythonException? error;
+        try
+        {
+            using (Gil.Acquire(ts))
+                error = Run(st, ctx);
+        }
+        finally
+        {
+            st.End();
+        }
+        st.IoFailure?.Throw();
+        if (error is not null)
+            Fail(ctx, error);
+        else
+            ctx.Response.Complete();
+    }
+
+    /// <summary>Calls the app and streams its result (GIL held). Returns the app's error, if any.</summary>
+    private PythonException? Run(RequestState st, RequestContext ctx)
+    {
+        try
+        {
+            using var environ = BuildEnviron(st, ctx, out var app);
+            PyObj* args = stackalloc PyObj[2] { environ, NativeFunctions.StartResponse };
+            using var result = Py.PyObject_Vectorcall(app.Callable, args, 2, PyObj.Null);
+            if (result.IsNull) return PythonException.Fetch();
+            var error = Iterate(st, result);
+            var closeError = Close(result);
+            return error ?? closeError;
+        }
+        catch (PythonException e)
+        {
+            return e;
+        }
+    }
+
+    private static PythonException? Iterate(RequestState st, PyObj result)
+    {
+        // uWSGI writes a bare bytes result as one chunk (iterating it would yield ints).
+        if (Py.PyBytes_Check(result))
+            return Chunk(st, result) ?? (st.Started ? null : AppError("RuntimeError", "the application returned without calling start_response()"));
+        bool isList = Py.PyList_Check(result);
+        if (isList || Py.PyTuple_Check(result))
+        {
+            // Fast path: no iterator object. The size is re-read because a write releases the GIL.
+            for (nint i = 0; i < (isList ? Py.PyList_Size(result) : Py.PyTuple_Size(result)); i++)
+            {
+                PyObj item = isList ? Py.PyList_GetItem(result, i) : Py.PyTuple_GetItem(result, i);
+                if (item.IsNull) return PythonException.Fetch();
+                if (Chunk(st, item) is { } e) return e;
+                if (st.IoFailure is not null) return null;
+            }
+        }
+        else
+        {
+            using var it = Py.PyObject_GetIter(result);
+            if (it.IsNull) return PythonException.Fetch();
+            while (true)
+            {
+                using var item = Py.PyIter_Next(it);
+                if (item.IsNull)
+                {
+                    if (!Py.PyErr_Occurred().IsNull) return PythonException.Fetch();
+                    break;
+                }
+                if (Chunk(st, item) is { } e) return e;
+                if (st.IoFailure is not null) return null;
+            }
+        }
+        return st.Started ? null : AppError("RuntimeError", "the application returned without calling start_response()");
+    }
+
+    private static PythonException? Chunk(RequestState st, PyObj item)
+    {
+        if (!Py.PyBytes_Check(item))
+            return AppError("TypeError", $"the application returned a {WsgiCallbacks.TypeName(item)} chunk; WSGI body chunks must be bytes");
+        if (!st.Started)
+            return AppError("AssertionError", "the application returned body data before calling start_response()");
+        WsgiCallbacks.WriteChunk(st, item);
+        return null;
+    }
+
+    /// <summary>PEP 3333: the server calls close() on the iterable whatever happened.</summary>
+    private static PythonException? Close(PyObj result)
+    {
+        if (Py.PyList_Check(result) || Py.PyTuple_Check(result)) return null;
+        PyRef close;
+        fixed (byte* name = "close"u8) // u8 literals are NUL-terminated
+            close = Py.PyObject_GetAttrString(result, name);
+        if (close.IsNull)
+        {
+            Py.PyErr_Clear();
+            return null;
+        }
+        using var r = Py.PyObject_CallNoArgs(close);
+        close.Dispose();
+        return r.IsNull ? PythonException.Fetch() : null;
+    }
+
+    private static PythonException AppError(string type, string message)
+        => new(type, message, $"{type}: {message}");
+
+    private void Fail(RequestContext ctx, PythonException error)
+    {
+        ctx.AppFailed = true;
+        _log.Error("{Method:l} {Uri:l}: the application raised {PythonError:l}\n{Traceback:l}",
+            ctx.Vars.GetString("REQUEST_METHOD") ?? "-", ctx.Vars.GetString("REQUEST_URI") ?? ctx.Vars.GetString("PATH_INFO") ?? "-",
+            error.Message, error.Traceback.TrimEnd());
+        if (!ctx.Response.HeadSent)
+            ctx.Response.SendError(500, "Internal Server Error");
+    }
+}

@@ -1,0 +1,53 @@
+// One embedded interpreter per test process (Python cannot be re-initialised), shared by every
+// Python test in one non-parallel collection. Hosts are cached by a name so each app loads once.
+
+using DotnetWsgi.Config.Options;
+using DotnetWsgi.Worker.Hosting;
+using DotnetWsgi.Worker.Python;
+
+namespace DotnetWsgi.Worker.Tests.Python;
+
+[CollectionDefinition("Python", DisableParallelization = true)]
+public sealed class PythonCollection : ICollectionFixture<PythonFixture>;
+
+public sealed class PythonFixture : IDisposable
+{
+    private readonly Dictionary<string, PythonApplicationHost> _hosts = [];
+
+    public static string RepoRoot { get; } = FindRepoRoot();
+    public static string AppsDir { get; } = Path.Combine(AppContext.BaseDirectory, "apps");
+    public static string FlaskDir { get; } = Path.Combine(RepoRoot, "samples", "flask");
+
+    public TestLog Log { get; } = new();
+
+    /// <summary>A host for the raw WSGI test apps: wsgi_cases.{callable}.</summary>
+    public PythonApplicationHost Cases(string callable, int threads = 1)
+        => Host($"cases:{callable}:{threads}", new ServerOptions
+        {
+            Module = $"wsgi_cases:{callable}",
+            PythonPath = [AppsDir],
+            Threads = threads,
+        });
+
+    public PythonApplicationHost Host(string name, ServerOptions options)
+    {
+        if (_hosts.TryGetValue(name, out var host)) return host;
+        host = new PythonApplicationHost(options, Log.Logger);
+        host.Load();
+        _hosts[name] = host;
+        return host;
+    }
+
+    public void Dispose()
+    {
+        foreach (var h in _hosts.Values) h.Dispose();
+        Directory.SetCurrentDirectory(RepoRoot);
+    }
+
+    private static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Manager.sln"))) return dir.FullName;
+        throw new InvalidOperationException("Manager.sln not found above the test output directory");
+    }
+}
