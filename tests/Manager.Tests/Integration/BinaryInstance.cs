@@ -13,7 +13,9 @@ namespace DotnetWsgi.Manager.Tests.Integration;
 public sealed partial class BinaryInstance : IDisposable
 {
     private readonly List<string> _output = [];
-    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(60) };
+    // One request per connection, as nginx's uwsgi_pass does: these tests are about the master's
+    // recycling, not about a keep-alive connection that a recycled worker leaves behind.
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(60), DefaultRequestHeaders = { ConnectionClose = true } };
     private readonly Process _process;
 
     public string Dir { get; } = Directory.CreateTempSubdirectory("dnw-bin-").FullName;

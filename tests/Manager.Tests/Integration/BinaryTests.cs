@@ -37,7 +37,7 @@ public class BinaryTests
         Wait.Until(() => load.Ok > ok + 10, "requests after the reload");
         load.Stop();
         Assert.True(load.Failed == 0, $"{load.Failed} failed: {load.Errors}");
-        Assert.False(dn.LiveWorkerPids().Overlaps(before));
+        Wait.Until(() => !dn.LiveWorkerPids().Overlaps(before) && dn.LiveWorkerPids().Count == 4, "every old worker to be gone");
     }
 
     [BinaryFact]

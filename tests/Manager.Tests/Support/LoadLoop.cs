@@ -5,7 +5,7 @@ namespace DotnetWsgi.Manager.Tests.Support;
 public sealed class LoadLoop : IDisposable
 {
     private readonly List<Thread> _threads = [];
-    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(60) };
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(60), DefaultRequestHeaders = { ConnectionClose = true } };
     private volatile bool _stop;
     private int _ok, _failed;
     private readonly List<string> _errors = [];
