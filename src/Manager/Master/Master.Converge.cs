@@ -55,6 +55,9 @@ public sealed partial class Master
         var live = _table.Live.ToList();
         var marked = live.Where(w => w.ReplaceWhenReady).ToList();
         var fresh = live.Where(w => !w.ReplaceWhenReady).ToList();
+        // A worker being killed (harakiri, memory) dies within moments: it keeps its place, so its
+        // respawn takes the same worker id once it is reaped.
+        int dying = _table.All.Count(w => w.IsStopping && IsCutShort(w));
 
         int excess = fresh.Count(w => w.IsAccepting) + marked.Count - _target;
         foreach (var victim in marked.OrderBy(w => w.Generation).ThenBy(w => w.Id).Take(Math.Max(excess, 0)).ToList())
@@ -65,13 +68,15 @@ public sealed partial class Master
             foreach (var extra in fresh.OrderBy(w => w.IsAccepting).ThenByDescending(w => w.Id).Take(fresh.Count - _target).ToList())
                 Retire(extra, "fewer workers wanted");
 
-        int spawnable = _target - fresh.Count;
+        int spawnable = _target - fresh.Count - dying;
         bool stillMarked = _table.Live.Any(w => w.ReplaceWhenReady);
         if (_oneAtATime && stillMarked)
             spawnable = fresh.Any(w => w.State == WorkerState.Starting) ? 0 : Math.Min(spawnable, 1);
         for (int i = 0; i < spawnable && _time.GetUtcNow() >= _nextSpawnAt; i++)
             if (!Spawn()) break;
     }
+
+    private static bool IsCutShort(WorkerEntry w) => w.StopReason is HarakiriReason or MemoryKillReason;
 
     private void ReplacementComplete()
     {
@@ -136,7 +141,7 @@ public sealed partial class Master
         if (_table.ByPid(pid) is not WorkerEntry w) return;
         _table.Remove(w);
         var now = _time.GetUtcNow();
-        if (w.IsStopping && w.StopReason is not (HarakiriReason or MemoryKillReason))
+        if (w.IsStopping && !IsCutShort(w))
         {
             if (State != MasterState.Running || w.StopReason == "reload")
                 _log.WorkerBuried(w, (int)Math.Max(1, Math.Ceiling((now - w.StopSentAt).TotalSeconds)));
@@ -149,7 +154,7 @@ public sealed partial class Master
             return;
         }
         if (exitCode == WorkerContract.ExitOk) _log.WorkerRecycled(w);
-        else _log.WorkerDied(w, exitCode);
+        else _log.WorkerDied(w, exitCode, expectedKill: IsCutShort(w));
         if (!w.IsAccepting && !_everReady) RecordBootFailure();
     }
 

@@ -15,8 +15,9 @@ internal static class MasterLogMessages
     public static void WorkerRespawned(this ILogger log, int id, int pid)
         => log.Information("Respawned uWSGI worker {WorkerId} (new pid: {Pid})", id, pid);
 
+    // The worker itself logs uWSGI's "Gracefully killing worker N (pid: P)..." when it gets the signal.
     public static void GracefullyKilling(this ILogger log, WorkerEntry w, string reason)
-        => log.Information("Gracefully killing worker {WorkerId} (pid: {Pid})... ({Reason})", w.Id, w.Pid, reason);
+        => log.Information("stopping worker {WorkerId} (pid: {Pid}) gracefully ({Reason})", w.Id, w.Pid, reason);
 
     public static void KillingWorker(this ILogger log, WorkerEntry w)
         => log.Information("killing worker {WorkerId} (pid: {Pid})", w.Id, w.Pid);
@@ -31,12 +32,13 @@ internal static class MasterLogMessages
     public static void WorkerRecycled(this ILogger log, WorkerEntry w)
         => log.Information("worker {WorkerId} killed successfully (pid: {Pid})", w.Id, w.Pid);
 
-    public static void WorkerDied(this ILogger log, WorkerEntry w, int exitCode)
+    /// <summary>expectedKill: the master killed it (harakiri, memory), so no "out of memory" guess.</summary>
+    public static void WorkerDied(this ILogger log, WorkerEntry w, int exitCode, bool expectedKill)
     {
         if (exitCode > 128)
         {
             int signal = exitCode - 128;
-            if (signal == Signals.SIGKILL)
+            if (signal == Signals.SIGKILL && !expectedKill)
                 log.Error("DAMN ! worker {WorkerId} (pid: {Pid}) died, killed by signal {Signal} :( trying respawn ... (perhaps out of memory?)", w.Id, w.Pid, signal);
             else
                 log.Error("DAMN ! worker {WorkerId} (pid: {Pid}) died, killed by signal {Signal} :( trying respawn ...", w.Id, w.Pid, signal);

@@ -167,8 +167,12 @@ public class MasterTests
         h.Time.Advance(DotnetWsgi.Manager.Master.Master.StackDumpGrace); // fires the timer: it enqueues HarakiriKillDue
         h.Master.Handle(new HarakiriKillDue(pid));
         Assert.Equal(Signals.SIGKILL, h.Launcher.SignalsTo(pid).Last());
+        Assert.Single(h.Launcher.Spawns); // the dying worker keeps its place until reaped
         h.Exit(pid, 128 + Signals.SIGKILL);
         Assert.Equal(2, h.Launcher.Spawns.Count);
+        Assert.Equal(1, h.Launcher.Spawns[^1].WorkerId);
+        Assert.True(h.Log.Contains($"DAMN ! worker 1 (pid: {pid}) died, killed by signal 9 :( trying respawn ..."));
+        Assert.False(h.Log.Contains("perhaps out of memory"));
     }
 
     [Fact]
