@@ -39,8 +39,18 @@ public sealed partial class Master
         }
     }
 
+    /// <summary>As uWSGI, a reload request while one is still replacing workers is ignored (every
+    /// worker's py-autoreload may signal the same change).</summary>
+    private bool ReloadInProgress(string source)
+    {
+        if (!_table.Live.Any(w => w.ReplaceWhenReady)) return false;
+        _log.Information("{Source}: a reload is already in progress, request ignored", source);
+        return true;
+    }
+
     private void Reload(string source, bool brutal)
     {
+        if (!brutal && ReloadInProgress(source)) return;
         _log.Information(brutal ? "...brutally killing workers... ({Source})" : "...gracefully reloading workers... ({Source})", source);
         if (_reloadConfig is not null && !ApplyNewConfig()) return;
         BeginGeneration(replace: !brutal);
@@ -75,6 +85,7 @@ public sealed partial class Master
 
     private void ReloadWorkers(string source, bool brutal)
     {
+        if (!brutal && ReloadInProgress(source)) return;
         _log.Information(brutal ? "brutally reloading workers ({Source})" : "gracefully reloading workers ({Source})", source);
         BeginGeneration(replace: !brutal);
         if (brutal) foreach (var w in _table.Live.ToList()) StopImmediately(w, "reload");

@@ -136,6 +136,22 @@ public class MasterTests
     }
 
     [Fact]
+    public void GracefulReload_IsIgnored_WhileAnotherReloadIsReplacingWorkers()
+    {
+        using var h = new MasterHarness(Options(2), () => new ConfigResult(Options(2), []));
+        h.ReadyAll();
+        h.Command(MasterCommand.GracefulReload);
+        h.Command(MasterCommand.GracefulReload);
+        Assert.Equal(4, h.Launcher.Spawns.Count);
+        Assert.Equal(2, h.Master.Generation);
+        Assert.True(h.Log.Contains("a reload is already in progress, request ignored"));
+        h.ReadyAll();
+        foreach (var w in h.Master.Table.All.Where(w => w.IsStopping).ToList()) h.Exit(w.Pid, 0);
+        h.Command(MasterCommand.GracefulReload);
+        Assert.Equal(3, h.Master.Generation);
+    }
+
+    [Fact]
     public void GracefulReload_KeepsRunningConfig_WhenNewOneHasErrors()
     {
         var broken = new ConfigResult(null, [new ConfigDiagnostic(ConfigSeverity.Error, "unknown option 'procesess'", "app.ini", 3)]);
