@@ -83,12 +83,14 @@ internal sealed partial class MasterHost
         if (options.Gid is string g)
         {
             uint gid = Libc.LookupGroup(g) ?? throw new MasterStartupException($"gid = {g}: unknown group");
+            Libc.SetGroups([gid]); // root's supplementary groups must not survive the drop
             Libc.SetGid(gid);
             _log.Information("setgid() to {Gid}", gid);
         }
         if (options.Uid is string u)
         {
             uint uid = Libc.LookupUser(u) ?? throw new MasterStartupException($"uid = {u}: unknown user");
+            if (options.Gid is null) Libc.SetGroups([Libc.GetGid()]);
             Libc.SetUid(uid);
             _log.Information("setuid() to {Uid}", uid);
         }

@@ -15,6 +15,15 @@ public static partial class Libc
         return sid;
     }
 
+    /// <summary>setgroups(2): replace the supplementary groups (an empty list drops root's before setuid).</summary>
+    public static void SetGroups(ReadOnlySpan<uint> groups)
+    {
+        if (setgroups((nuint)groups.Length, groups) != 0) throw new NativeException("setgroups", Marshal.GetLastPInvokeError());
+    }
+
     [LibraryImport(LibC, SetLastError = true)]
     private static partial int setsid();
+
+    [LibraryImport(LibC, SetLastError = true)]
+    private static partial int setgroups(nuint size, ReadOnlySpan<uint> list);
 }

@@ -142,4 +142,22 @@ public class MasterProcessTests
         }
         finally { Libc.Kill(daemon, Signals.SIGKILL); }
     }
+
+    [RootFact]
+    public void UidGid_DropsMasterAndWorkers_AfterBindingSockets()
+    {
+        using var host = new MasterHostProcess((_, o) => o with { Uid = "nobody", Gid = "nogroup" });
+        File.SetUnixFileMode(host.Dir, (UnixFileMode)0b111_101_101); // 0755: nobody reads the app
+        File.SetUnixFileMode(host.OptionsFile, (UnixFileMode)0b110_100_100);
+        host.Start().WaitServing();
+        Assert.True(host.Logged("setgid() to 65534"));
+        Assert.True(host.Logged("setuid() to 65534"));
+        Wait.Until(() => host.WorkerPids().Count == 2, "both workers");
+        foreach (int pid in host.WorkerPids().Append(host.Process.Id))
+        {
+            var status = File.ReadAllLines($"/proc/{pid}/status");
+            Assert.StartsWith("Uid:\t65534", status.Single(l => l.StartsWith("Uid:")));
+            Assert.Equal("Groups:\t65534", status.Single(l => l.StartsWith("Groups:")).TrimEnd());
+        }
+    }
 }
