@@ -19,6 +19,12 @@ public sealed partial class Master
             _log.Information("{Source}: ignored, the instance is shutting down", source);
             return;
         }
+        if (_options.ExitOnReload && command is MasterCommand.GracefulReload or MasterCommand.BrutalReload
+                or MasterCommand.WorkersReload or MasterCommand.BrutalWorkersReload or MasterCommand.ChainReload)
+        {
+            _log.Information("uWSGI: GAME OVER (insert coin) ({Source}, exit-on-reload)", source);
+            command = MasterCommand.GracefulStop;
+        }
         switch (command)
         {
             case MasterCommand.GracefulReload: Reload(source, brutal: false); break;

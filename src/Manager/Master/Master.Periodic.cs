@@ -147,7 +147,8 @@ public sealed partial class Master
         }
     }
 
-    /// <summary>RSS from /proc into the scoreboard (stats); limit-as recycles over the cap, kills far over it.</summary>
+    /// <summary>RSS from /proc into the scoreboard (stats); limit-as recycles over the cap, kills far over
+    /// it; evil-reload-on-rss kills over its limit (uWSGI's master-side SIGKILL).</summary>
     private void CheckMemory()
     {
         long cap = _options.LimitAs * 1024 * 1024;
@@ -156,12 +157,17 @@ public sealed partial class Master
             long rss = ProcStatus.RssBytes(w.Pid);
             if (rss <= 0) continue;
             _deps.Scoreboard.Slot(w.Id).RssBytes = rss;
+            if (_options.EvilReloadOnRss > 0 && rss > _options.EvilReloadOnRss << 20)
+            {
+                _log.Error("*** EVIL RELOAD ON WORKER {WorkerId} RSS: {Rss} MB ***", w.Id, rss >> 20);
+                KillNow(w, MemoryKillReason);
+                continue;
+            }
             if (cap <= 0 || rss <= cap) continue;
             if (rss > 2 * cap)
             {
                 _log.Error("worker {WorkerId} (pid: {Pid}) uses {Rss} MB, twice its limit-as of {Limit} MB: killing it", w.Id, w.Pid, rss >> 20, _options.LimitAs);
-                SignalWorker(w, Signals.SIGKILL);
-                w.RecordStop(StopStep.Killed, _time.GetUtcNow(), MemoryKillReason);
+                KillNow(w, MemoryKillReason);
             }
             else if (!w.ReplaceWhenReady)
             {
@@ -169,6 +175,12 @@ public sealed partial class Master
                 w.MarkForReplacement();
             }
         }
+    }
+
+    private void KillNow(WorkerEntry w, string reason)
+    {
+        SignalWorker(w, Signals.SIGKILL);
+        w.RecordStop(StopStep.Killed, _time.GetUtcNow(), reason);
     }
 
     private void CheckTouchFiles()

@@ -44,6 +44,7 @@ internal sealed partial class MasterHost(ServerOptions options, Func<ConfigResul
         {
             _log.Fatal(e, "master loop failed: {Reason}; killing the workers", e.Message);
             if (master is not null) foreach (var w in master.Table.All) Libc.Kill(w.Pid, Signals.SIGKILL);
+            foreach (var p in _pidfiles) p.RemoveIfOurs(); // nothing runs behind this pid any more
             return 1;
         }
         finally

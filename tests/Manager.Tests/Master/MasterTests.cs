@@ -306,4 +306,28 @@ public class MasterTests
         }
         finally { File.Delete(touch); }
     }
+
+    [Fact]
+    public void ExitOnReload_TurnsAReloadIntoAGracefulStop()
+    {
+        using var h = new MasterHarness(Options(1) with { ExitOnReload = true });
+        h.ReadyAll();
+        h.Command(MasterCommand.GracefulReload);
+        Assert.Equal(MasterState.Stopping, h.Master.State);
+        Assert.Single(h.Launcher.Spawns);
+        Assert.True(h.Log.Contains("GAME OVER (insert coin)"));
+    }
+
+    [Fact]
+    public void Stop_DuringAChainReload_StopsEveryWorkerAndSpawnsNoMore()
+    {
+        using var h = new MasterHarness(Options(2));
+        h.ReadyAll();
+        h.Command(MasterCommand.ChainReload);
+        h.Command(MasterCommand.GracefulStop);
+        Assert.All(h.Master.Table.All, w => Assert.True(w.IsStopping));
+        foreach (var w in h.Master.Table.All.ToList()) h.Exit(w.Pid, 0);
+        Assert.Equal(3, h.Launcher.Spawns.Count);
+        Assert.True(h.Master.IsFinished);
+    }
 }
