@@ -73,6 +73,7 @@ public sealed partial class BinaryInstance : IDisposable
     public int WaitForExit()
     {
         if (!_process.WaitForExit((int)Wait.Deadline.TotalMilliseconds)) throw new TimeoutException("dotnetwsgi did not exit");
+        _process.WaitForExit(); // after a true from the timed wait: drains the asynchronous output readers
         return _process.ExitCode;
     }
 

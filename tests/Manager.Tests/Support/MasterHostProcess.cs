@@ -83,6 +83,7 @@ public sealed partial class MasterHostProcess : IDisposable
     public int WaitForExit()
     {
         if (!Process.WaitForExit((int)Wait.Deadline.TotalMilliseconds)) throw new TimeoutException("master did not exit");
+        Process.WaitForExit(); // after a true from the timed wait: drains the asynchronous output readers
         return Process.ExitCode;
     }
 
