@@ -330,4 +330,49 @@ public class MasterTests
         Assert.Equal(3, h.Launcher.Spawns.Count);
         Assert.True(h.Master.IsFinished);
     }
+
+    [Fact]
+    public void BrutalReload_StopsOldWorkersAtOnce_AndStartsANewGeneration()
+    {
+        using var h = new MasterHarness(Options(2), () => new ConfigResult(Options(2), []));
+        h.ReadyAll();
+        int[] old = h.LivePids;
+        h.Command(MasterCommand.BrutalReload);
+        Assert.All(old, p => Assert.Equal([Signals.SIGINT], h.Launcher.SignalsTo(p)));
+        Assert.Equal(4, h.Launcher.Spawns.Count);
+        Assert.All(h.Launcher.Spawns.Skip(2), s => Assert.Equal(2, s.Generation));
+    }
+
+    [Fact]
+    public void TogglePause_StopsAndContinuesEveryWorker()
+    {
+        using var h = new MasterHarness(Options(2));
+        h.ReadyAll();
+        h.Command(MasterCommand.TogglePause);
+        h.Command(MasterCommand.TogglePause);
+        Assert.All(h.LivePids, p => Assert.Equal([19 /* SIGSTOP */, Signals.SIGCONT], h.Launcher.SignalsTo(p)));
+    }
+
+    [Fact]
+    public void PyAutoreload_ReloadsWorkers_WhenAPythonFileChanges()
+    {
+        string dir = Directory.CreateTempSubdirectory("dnw-autoreload-").FullName;
+        string app = Path.Combine(dir, "app.py");
+        File.WriteAllText(app, "x = 1\n");
+        File.SetLastWriteTimeUtc(app, DateTime.UtcNow.AddMinutes(-1));
+        using var h = new MasterHarness(Options(1) with { PyAutoreload = 2, WsgiFile = app });
+        h.ReadyAll();
+        h.Time.Advance(TimeSpan.FromSeconds(2));
+        h.Master.Tick();
+        Assert.Single(h.Launcher.Spawns);
+        File.SetLastWriteTimeUtc(app, DateTime.UtcNow);
+        h.Time.Advance(TimeSpan.FromSeconds(1));
+        h.Master.Tick();
+        Assert.Single(h.Launcher.Spawns); // not scanned again before N seconds
+        h.Time.Advance(TimeSpan.FromSeconds(1));
+        h.Master.Tick();
+        Assert.Equal(2, h.Launcher.Spawns.Count);
+        Assert.True(h.Log.Contains($"module {app} modified"));
+        Directory.Delete(dir, true);
+    }
 }
