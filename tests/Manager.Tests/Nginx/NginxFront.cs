@@ -15,7 +15,21 @@ internal sealed class NginxFront : IDisposable
     public string Dir { get; }
 
     /// <param name="location">The body of `location / { ... }`, e.g. `include uwsgi_params; uwsgi_pass 127.0.0.1:8080;`.</param>
-    public NginxFront(string location, string? extraServer = null)
+    public NginxFront(string location)
+        : this(port => $$"""
+            server {
+                listen 127.0.0.1:{{port}};
+                server_name testhost;
+                location / {
+                    {{location}}
+                }
+            }
+            """)
+    {
+    }
+
+    /// <param name="servers">Builds the `server` blocks (and upstreams) of the http block from the listen port.</param>
+    public NginxFront(Func<int, string> servers)
     {
         Dir = Repo.TempDir("ngx");
         Port = Repo.FreePort();
@@ -35,15 +49,8 @@ internal sealed class NginxFront : IDisposable
                 fastcgi_temp_path {{Dir}}/fastcgi;
                 uwsgi_temp_path {{Dir}}/uwsgi;
                 scgi_temp_path {{Dir}}/scgi;
-                client_max_body_size 16m;
-                server {
-                    listen 127.0.0.1:{{Port}};
-                    server_name testhost;
-                    {{extraServer}}
-                    location / {
-                        {{location}}
-                    }
-                }
+                include /etc/nginx/mime.types;
+                {{servers(Port)}}
             }
             """);
         _process = new ChildProcess(Binary, ["-p", Dir + "/", "-c", Path.Combine(Dir, "nginx.conf"), "-e", Path.Combine(Dir, "error.log")],
