@@ -38,6 +38,7 @@ internal sealed partial class MasterHost(ServerOptions options, Func<ConfigResul
         catch (MasterStartupException e)
         {
             ReportStartupError(e.Message);
+            foreach (var p in _pidfiles) p.RemoveIfOurs(); // no instance runs behind it
             return 1;
         }
         catch (Exception e)

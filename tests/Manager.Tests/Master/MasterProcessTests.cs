@@ -78,6 +78,7 @@ public class MasterProcessTests
         Assert.Equal(1, host.WaitForExit());
         Assert.Single(host.Output, l => l.Contains($"127.0.0.1:{host.Port}") && l.Contains("in use"));
         Assert.DoesNotContain(host.Output, l => l.Contains("   at "));
+        Assert.False(File.Exists(host.PidfilePath)); // no stale pidfile for --stop to trip over
     }
 
     [PythonFact]
