@@ -95,8 +95,8 @@ public class BinaryTests
     public void Sigterm_WithARequestInFlight_CompletesItAndExitsZero()
     {
         using var dn = new BinaryInstance(1).WaitServing();
-        var inFlight = Task.Run(() => dn.Get("/sleep?s=2"));
-        Thread.Sleep(500); // lets the request reach the worker; the assertion below does not depend on timing
+        var inFlight = Task.Run(() => dn.Get("/sleep?s=3"));
+        Wait.Until(() => Libc.Kill(dn.Pid, Signals.SIGUSR2) == 0 && dn.Logged("is managing request GET /sleep?s=3"), "the request to be in progress");
         Libc.Kill(dn.Pid, Signals.SIGTERM);
         Assert.Equal(0, dn.WaitForExit());
         Assert.Matches("^[0-9]+$", inFlight.Result);

@@ -59,9 +59,8 @@ public class MasterProcessTests
     public void Sigterm_WithRequestInFlight_CompletesItThenExitsZero()
     {
         using var host = new MasterHostProcess((_, o) => o with { Processes = 1 }).Start().WaitServing();
-        var inFlight = Task.Run(() => host.Get("/sleep?s=2"));
-        Wait.Until(() => host.Logged("accepting") && inFlight.Status == TaskStatus.Running, "the request to be sent");
-        Thread.Sleep(300); // lets the request reach the worker; correctness does not depend on it
+        var inFlight = Task.Run(() => host.Get("/sleep?s=3"));
+        WaitInFlight(host, "GET /sleep?s=3");
         Libc.Kill(host.Process.Id, Signals.SIGTERM);
         Assert.Equal(0, host.WaitForExit());
         Assert.Matches("^[0-9]+$", inFlight.Result);
@@ -161,4 +160,23 @@ public class MasterProcessTests
             Assert.Equal("Groups:\t65534", status.Single(l => l.StartsWith("Groups:")).TrimEnd());
         }
     }
+
+    [PythonFact]
+    public void SecondSigterm_StopsAtOnce_CuttingTheRequestInFlight()
+    {
+        using var host = new MasterHostProcess((_, o) => o with { Processes = 1 }).Start().WaitServing();
+        var stuck = Task.Run(() => host.Get("/sleep?s=60"));
+        WaitInFlight(host, "GET /sleep?s=60");
+        Libc.Kill(host.Process.Id, Signals.SIGTERM);
+        Wait.Until(() => host.Logged("graceful shutdown triggered by SIGTERM"), "the graceful stop");
+        Libc.Kill(host.Process.Id, Signals.SIGTERM);
+        int code = host.WaitForExit();
+        Assert.True(code == 0, $"exit {code}:\n{string.Join("\n", host.Output)}");
+        Assert.True(host.Logged("SIGTERM received...killing workers..."));
+        Assert.ThrowsAny<Exception>(() => stuck.GetAwaiter().GetResult());
+    }
+
+    /// <summary>Asks the master (SIGUSR2) until it reports the request running in a worker.</summary>
+    private static void WaitInFlight(MasterHostProcess host, string request)
+        => Wait.Until(() => Libc.Kill(host.Process.Id, Signals.SIGUSR2) == 0 && host.Logged($"is managing request {request}"), $"{request} to be in progress");
 }
