@@ -34,6 +34,7 @@ public sealed class AdminHttpServer : IDisposable
     }
 
     public string Address => _listener.Address;
+    public System.Net.EndPoint LocalEndPoint => _listener.LocalEndPoint;
 
     public static AdminHttpServer Start(string address, Func<string, AdminResponse> route, TimeSpan timeout, ILogger log)
         => new(ObservabilityListener.Bind("admin-http", address, log), route, timeout);

@@ -62,7 +62,6 @@ public sealed class ObservabilityListener : IDisposable
             : IPAddress.TryParse(host, out var parsed) ? parsed
             : Dns.GetHostAddresses(host).FirstOrDefault() ?? throw new ObservabilityAddressException($"{option} = {address}: unknown host {host}");
         var socket = new Socket(ip.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
         socket.Bind(new IPEndPoint(ip, port));
         socket.Listen(64);
         Libc.SetCloseOnExec((int)socket.Handle, true);

@@ -31,6 +31,7 @@ public sealed class StatsServer : IDisposable
     }
 
     public string Address => _listener.Address;
+    public System.Net.EndPoint LocalEndPoint => _listener.LocalEndPoint;
     public int Fd => _listener.Fd;
 
     public static StatsServer Start(string address, Func<string> render, bool http, TimeSpan timeout, ILogger log)
