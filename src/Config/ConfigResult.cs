@@ -18,5 +18,12 @@ public sealed record ConfigDiagnostic(ConfigSeverity Severity, string Message, s
 /// <summary>The outcome of loading configuration: options when there is no error, and every diagnostic.</summary>
 public sealed record ConfigResult(ServerOptions? Options, IReadOnlyList<ConfigDiagnostic> Diagnostics)
 {
+    /// <summary>
+    /// `--get KEY` (uWSGI): the first value of each requested option or placeholder, in request
+    /// order (a KEY that is not set gives no line, as uWSGI). When present the CLI prints them and exits without serving,
+    /// so the whole-configuration checks (socket, app) are skipped.
+    /// </summary>
+    public IReadOnlyList<string> RequestedValues { get; init; } = [];
+
     public bool Succeeded => Options is not null && !Diagnostics.Any(d => d.Severity == ConfigSeverity.Error);
 }
