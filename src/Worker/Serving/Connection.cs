@@ -1,0 +1,165 @@
+// Overview
+// One accepted client connection on a raw, non-blocking fd, reused by its serving thread for every
+// connection it serves. It owns the thread's receive buffer: bytes [Start, End) are received but not
+// yet parsed (the rest of a head, body bytes, a pipelined request). Waiting is done with poll() only
+// when a recv/send would block, so the fast path costs exactly one recv and one sendmsg per request,
+// and every wait has a deadline (socket-timeout): no client can pin a thread forever.
+
+using System.Runtime.InteropServices;
+using DotnetWsgi.Native.Interop;
+
+namespace DotnetWsgi.Worker.Serving;
+
+public enum ReceiveStatus { Data, Closed, TimedOut, Failed }
+
+public sealed unsafe class Connection
+{
+    private readonly byte[] _buffer;
+    private readonly byte* _bufferPtr;
+    private readonly byte[] _peerAddr = GC.AllocateUninitializedArray<byte>(128, pinned: true);
+
+    public Connection(int bufferCapacity)
+    {
+        _buffer = GC.AllocateUninitializedArray<byte>(bufferCapacity, pinned: true);
+        _bufferPtr = (byte*)Marshal.UnsafeAddrOfPinnedArrayElement(_buffer, 0);
+    }
+
+    public int Fd { get; private set; } = -1;
+    public Listener Listener { get; private set; } = null!;
+    public int TimeoutMs { get; set; } = 4000;
+    public int Start { get; set; }
+    public int End { get; private set; }
+    public int Buffered => End - Start;
+    public ReadOnlySpan<byte> Pending => _buffer.AsSpan(Start, End - Start);
+    public int Capacity => _buffer.Length;
+
+    /// <summary>REMOTE_ADDR / REMOTE_PORT as ASCII (port empty on unix sockets).</summary>
+    public ReadOnlySpan<byte> RemoteAddr => _peerAddr.AsSpan(0, _remoteAddrLength);
+    public ReadOnlySpan<byte> RemotePort => _peerAddr.AsSpan(64, _remotePortLength);
+    private int _remoteAddrLength, _remotePortLength;
+    public string RemoteAddrText => System.Text.Encoding.ASCII.GetString(RemoteAddr);
+
+    /// <summary>Takes an accepted fd; sockaddr is what accept4 filled in.</summary>
+    public void Open(int fd, Listener listener, ReadOnlySpan<byte> sockaddr)
+    {
+        Fd = fd;
+        Listener = listener;
+        Start = End = 0;
+        _remoteAddrLength = SocketAddressText.FormatAddress(sockaddr, _peerAddr.AsSpan(0, 64));
+        _remotePortLength = SocketAddressText.FormatPort(sockaddr, _peerAddr.AsSpan(64, 16));
+        if (!listener.IsUnix) Libc.SetSockOptInt(fd, Libc.IPPROTO_TCP, Libc.TCP_NODELAY, 1);
+    }
+
+    public bool IsOpen => Fd >= 0;
+
+    /// <summary>Moves unparsed bytes to the front so a head or chunk header can grow in place.</summary>
+    public void Compact()
+    {
+        if (Start == 0) return;
+        _buffer.AsSpan(Start, End - Start).CopyTo(_buffer);
+        End -= Start;
+        Start = 0;
+    }
+
+    /// <summary>Receives more bytes into the buffer, waiting at most until deadlineMs (Environment.TickCount64).</summary>
+    public ReceiveStatus ReceiveMore(long deadlineMs)
+    {
+        if (End == _buffer.Length) Compact();
+        if (End == _buffer.Length) throw new InvalidOperationException("receive buffer full");
+        nint n = ReceiveRaw(_bufferPtr + End, _buffer.Length - End, deadlineMs, out var status);
+        if (n > 0) End += (int)n;
+        return status;
+    }
+
+    /// <summary>Receives straight into destination (a body read with nothing buffered): no copy.</summary>
+    public int ReceiveInto(Span<byte> destination, long deadlineMs, out ReceiveStatus status)
+    {
+        fixed (byte* p = destination)
+            return (int)ReceiveRaw(p, destination.Length, deadlineMs, out status);
+    }
+
+    private nint ReceiveRaw(byte* dst, int length, long deadlineMs, out ReceiveStatus status)
+    {
+        while (true)
+        {
+            nint n = Libc.Recv(Fd, dst, (nuint)length, 0);
+            if (n > 0) { status = ReceiveStatus.Data; return n; }
+            if (n == 0) { status = ReceiveStatus.Closed; return 0; }
+            if (n != -Errno.EAGAIN) { status = ReceiveStatus.Failed; return 0; }
+            status = Wait(Libc.POLLIN, deadlineMs);
+            if (status != ReceiveStatus.Data) return 0;
+        }
+    }
+
+    /// <summary>Waits for readiness; Data means ready.</summary>
+    public ReceiveStatus Wait(short events, long deadlineMs)
+    {
+        while (true)
+        {
+            long left = deadlineMs - Environment.TickCount64;
+            if (left <= 0) return ReceiveStatus.TimedOut;
+            var pfd = new Libc.PollFd { Fd = Fd, Events = events };
+            int r = Libc.Poll(&pfd, 1, (int)Math.Min(left, int.MaxValue));
+            if (r > 0) return (pfd.Revents & Libc.POLLNVAL) != 0 ? ReceiveStatus.Failed : ReceiveStatus.Data;
+            if (r < 0 && r != -Errno.EINTR) return ReceiveStatus.Failed;
+        }
+    }
+
+    public long Deadline() => Environment.TickCount64 + TimeoutMs;
+
+    /// <summary>
+    /// Sends every byte of the iovecs (pointers must stay pinned), waiting up to socket-timeout whenever
+    /// the peer is not reading. Throws IOException when the peer is gone or too slow.
+    /// </summary>
+    public void SendAll(Libc.IoVec* iov, int count)
+    {
+        long deadline = Deadline();
+        while (count > 0)
+        {
+            nint n = Libc.SendV(Fd, iov, count);
+            if (n == -Errno.EAGAIN)
+            {
+                var wait = Wait(Libc.POLLOUT, deadline);
+                if (wait == ReceiveStatus.TimedOut) throw new IOException("write timeout (socket-timeout)");
+                if (wait != ReceiveStatus.Data) throw new IOException("write error");
+                continue;
+            }
+            if (n < 0) throw new IOException(n == -Libc.EPIPE || n == -Libc.ECONNRESET ? "client disconnected" : $"write error (errno {-n})");
+            deadline = Deadline();
+            while (count > 0 && n >= (nint)iov->Length) { n -= (nint)iov->Length; iov++; count--; }
+            if (count > 0) { iov->Base += n; iov->Length -= (nuint)n; }
+        }
+    }
+
+    public void SendAll(ReadOnlySpan<byte> data)
+    {
+        fixed (byte* p = data)
+        {
+            var iov = new Libc.IoVec { Base = p, Length = (nuint)data.Length };
+            SendAll(&iov, 1);
+        }
+    }
+
+    /// <summary>
+    /// Closes the connection. With unread input, first half-closes and drains briefly so the kernel
+    /// does not answer our last response with a reset that destroys it before the client reads it.
+    /// </summary>
+    public void Close(bool linger)
+    {
+        if (Fd < 0) return;
+        if (linger && Libc.Shutdown(Fd, Libc.SHUT_WR) == 0)
+        {
+            long deadline = Environment.TickCount64 + Math.Min(TimeoutMs, 2000);
+            for (int drained = 0; drained < 1 << 20;)
+            {
+                Start = End = 0;
+                nint n = ReceiveRaw(_bufferPtr, _buffer.Length, deadline, out var status);
+                if (status != ReceiveStatus.Data) break;
+                drained += (int)n;
+            }
+        }
+        Libc.Close(Fd);
+        Fd = -1;
+        Start = End = 0;
+    }
+}

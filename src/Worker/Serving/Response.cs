@@ -1,0 +1,160 @@
+// Overview
+// The response writer behind IResponse, one per serving thread, reused for every request.
+//
+// uwsgi sockets: "<SERVER_PROTOCOL or HTTP/1.0> <status>" + the app's headers exactly + body, then
+// close (nginx expects one request per connection; nothing is added).
+// HTTP sockets choose the framing when the head goes out:
+//   app declared Content-Length -> use it, and never send more than it declared (stop, then close);
+//   the whole body is known (Complete with at most one held chunk) -> add Content-Length;
+//   otherwise HTTP/1.1 -> Transfer-Encoding: chunked; HTTP/1.0 -> close-delimited + Connection: close.
+// The first small body chunk is held (copied into a pinned buffer) so head + body leave in one
+// sendmsg and the length can be added; every later or large chunk is sent straight from the app's
+// buffer with the head/chunk framing gathered around it (no second copy). HEAD sends no body bytes
+// but the same headers as GET.
+
+using DotnetWsgi.Config.Options;
+using DotnetWsgi.Native.Interop;
+using DotnetWsgi.Worker.Hosting;
+using DotnetWsgi.Worker.Protocol;
+
+namespace DotnetWsgi.Worker.Serving;
+
+public sealed unsafe partial class Response : IResponse
+{
+    private const int HoldCapacity = 32 * 1024;
+    private enum Framing { CloseDelimited, Length, Chunked, NoBody }
+
+    private readonly Connection _conn;
+    private readonly ServerLifetime _lifetime;
+    private readonly ResponseHeadBuilder _head = new();
+    private readonly byte[] _hold = GC.AllocateUninitializedArray<byte>(HoldCapacity, pinned: true);
+    private readonly byte[] _frames = GC.AllocateUninitializedArray<byte>(64, pinned: true);
+    private readonly byte[] _protocol = new byte[64];
+    private int _protocolLength;
+
+    private bool _uwsgi, _http11, _isHead, _keepAlive, _mustClose, _completed, _answered;
+    private int _holdLength;
+    private bool _holding;
+    private Framing _framing;
+    private long _lengthLeft;
+
+    public Response(Connection conn, ServerLifetime lifetime)
+    {
+        _conn = conn;
+        _lifetime = lifetime;
+    }
+
+    public bool HeadSent { get; private set; }
+    public int StatusCode => _head.StatusCode;
+    public long BodyBytes { get; private set; }
+    /// <summary>Bytes of the head that went out (status line + headers + CRLF), for the request log.</summary>
+    public int HeadBytes { get; private set; }
+    public int HeaderCount { get; private set; }
+    public int Writes { get; private set; }
+    /// <summary>The connection broke while writing (the client went away or stalled).</summary>
+    public bool Broken { get; private set; }
+    public bool Completed => _completed;
+    /// <summary>True when the connection may carry another request after this response.</summary>
+    public bool KeepAlive => _keepAlive && !_mustClose && !Broken && _completed && !_lifetime.StopRequested;
+
+    /// <summary>Prepares for a request. protocol is SERVER_PROTOCOL (empty: HTTP/1.0).</summary>
+    public void Begin(SocketProtocol socket, ReadOnlySpan<byte> protocol, bool http11, bool isHead, bool keepAlive)
+    {
+        _uwsgi = socket == SocketProtocol.Uwsgi;
+        if (protocol.IsEmpty) protocol = "HTTP/1.0"u8;
+        _protocolLength = Math.Min(protocol.Length, _protocol.Length);
+        protocol[.._protocolLength].CopyTo(_protocol);
+        _http11 = http11;
+        _isHead = isHead;
+        _keepAlive = keepAlive && !_uwsgi;
+        _mustClose = _completed = _answered = HeadSent = Broken = _holding = Truncated = false;
+        _holdLength = 0;
+        BodyBytes = 0;
+        HeadBytes = HeaderCount = Writes = 0;
+        _head.Reset();
+    }
+
+    /// <summary>Closes the connection after this response whatever the request wanted.</summary>
+    public void ForceClose() => _mustClose = true;
+
+    public void Start(ReadOnlySpan<byte> status)
+    {
+        if (HeadSent) throw new InvalidOperationException("the response head was already sent");
+        if (_answered) return;
+        _head.Start(_protocol.AsSpan(0, _protocolLength), status);
+        _holdLength = 0;
+        _holding = false;
+    }
+
+    public void AddHeader(ReadOnlySpan<byte> name, ReadOnlySpan<byte> value)
+    {
+        if (HeadSent) throw new InvalidOperationException("the response head was already sent");
+        if (_answered) return;
+        _head.AddHeader(name, value);
+    }
+
+    public void Write(ReadOnlySpan<byte> data)
+    {
+        if (_answered) return;
+        if (Broken) throw new IOException("write error: the client disconnected");
+        if (!_head.Started) throw new InvalidOperationException("body written before start_response");
+        Writes++;
+        if (data.IsEmpty) return;
+        if (!HeadSent && !_holding && data.Length <= HoldCapacity)
+        {
+            data.CopyTo(_hold);
+            _holdLength = data.Length;
+            _holding = true;
+            return;
+        }
+        if (!HeadSent) CommitHead(final: false);
+        Send(includeHead: !HeadSent, data);
+    }
+
+    public void Complete()
+    {
+        if (_completed || _answered) { _completed = true; return; }
+        if (!_head.Started)
+        {
+            SendError(500, "Internal Server Error");
+            return;
+        }
+        if (!HeadSent)
+        {
+            CommitHead(final: true);
+            Send(includeHead: true, default);
+        }
+        if (_framing == Framing.Chunked && !_isHead) SendRaw("0\r\n\r\n"u8);
+        if (_framing == Framing.Length && _lengthLeft > 0 && !_isHead) _mustClose = true; // the body fell short: the framing is broken
+        _completed = true;
+    }
+
+    public void SendError(int status, string reason)
+    {
+        if (HeadSent || _answered)
+        {
+            _mustClose = true;
+            return;
+        }
+        _answered = _completed = _mustClose = true;
+        var body = System.Text.Encoding.UTF8.GetBytes(reason + "\n");
+        _head.Start(_protocol.AsSpan(0, _protocolLength), System.Text.Encoding.ASCII.GetBytes($"{status} {StatusText.Of(status)}"));
+        _head.AddServerHeader("Content-Type"u8, "text/plain"u8);
+        _head.AddServerHeader("Content-Length"u8, body.Length);
+        _head.AddServerHeader("Connection"u8, "close"u8);
+        _head.Finish();
+        _framing = Framing.Length;
+        _lengthLeft = body.Length;
+        _holdLength = 0;
+        _holding = false;
+        try { Send(includeHead: true, _isHead ? default : body); }
+        catch (IOException) { /* Broken is set: the connection is closed after the request */ }
+    }
+
+    /// <summary>Answers Expect: 100-continue before the body is first read (never after a final status).</summary>
+    public void SendContinue()
+    {
+        if (HeadSent || _answered) return;
+        _conn.SendAll("HTTP/1.1 100 Continue\r\n\r\n"u8);
+    }
+}

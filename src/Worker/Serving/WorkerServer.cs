@@ -1,0 +1,142 @@
+// Overview
+// The serving half of a worker: `threads` ServingThreads over the inherited listening sockets, the
+// shared stop state, per-worker request counting and the recycle decision after each request.
+// Start() returns once every thread is ready to accept (the caller then publishes readiness in the
+// scoreboard); RequestStop() is the one graceful path used by signals and recycling alike: threads
+// stop accepting, finish the request they are serving (answered with Connection: close) and end.
+
+using DotnetWsgi.Config.Options;
+using DotnetWsgi.Native;
+using DotnetWsgi.Native.Interop;
+using DotnetWsgi.Worker.Hosting;
+using DotnetWsgi.Worker.Logging;
+using Serilog;
+
+namespace DotnetWsgi.Worker.Serving;
+
+public sealed class WorkerServer : IDisposable
+{
+    private readonly List<Thread> _threads = [];
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly RecyclePolicy _recycle;
+    private long _requests;
+    private Exception? _startError;
+    private int _running;
+    private int _disposed;
+
+    public WorkerServer(ServerOptions options, IReadOnlyList<Listener> listeners, IApplicationHost host, ILogger log,
+        Scoreboard scoreboard, int workerId, TimeProvider? time = null, RecyclePolicy? recycle = null)
+    {
+        if (listeners.Count == 0) throw new ArgumentException("no listening sockets to serve");
+        Options = options;
+        Listeners = listeners;
+        Host = host;
+        Log = log;
+        Scoreboard = scoreboard;
+        WorkerId = workerId;
+        Slot = scoreboard.Slot(workerId);
+        if (options.Threads > Slot.Cores)
+            throw new ArgumentException($"threads = {options.Threads} but the scoreboard has {Slot.Cores} cores per worker");
+        Time = time ?? TimeProvider.System;
+        _recycle = recycle ?? new RecyclePolicy(options, Time, ReadMemory, Random.Shared);
+        ServerName = System.Text.Encoding.ASCII.GetBytes(System.Net.Dns.GetHostName());
+    }
+
+    public ServerOptions Options { get; }
+    public IReadOnlyList<Listener> Listeners { get; }
+    public IApplicationHost Host { get; }
+    public ILogger Log { get; }
+    public Scoreboard Scoreboard { get; }
+    public WorkerSlot Slot { get; }
+    public int WorkerId { get; }
+    public int Pid { get; } = Environment.ProcessId;
+    public TimeProvider Time { get; }
+    public ServerLifetime Lifetime { get; } = new();
+    public byte[] ServerName { get; }
+    /// <summary>Completes when every serving thread has ended.</summary>
+    public Task Stopped => _stopped.Task;
+    public long Requests => Interlocked.Read(ref _requests);
+
+    /// <summary>Starts the serving threads and returns once all of them are ready to accept.</summary>
+    public void Start()
+    {
+        foreach (var l in Listeners)
+        {
+            Libc.SetNonBlocking(l.Fd);    // every worker polls before accept4: EAGAIN means another won
+            Libc.SetCloseOnExec(l.Fd, true); // the app's subprocesses must not inherit the shared sockets
+        }
+        int count = Math.Max(1, Options.Threads);
+        using var ready = new CountdownEvent(count);
+        _running = count;
+        for (int core = 0; core < count; core++)
+        {
+            int id = core;
+            _threads.Add(new Thread(() => ThreadMain(id, ready)) { IsBackground = true, Name = $"core {id}" });
+        }
+        foreach (var t in _threads) t.Start();
+        ready.Wait();
+        if (_startError is { } error)
+        {
+            RequestStop();
+            throw new InvalidOperationException($"a serving thread failed to start: {error.Message}", error);
+        }
+    }
+
+    private void ThreadMain(int core, CountdownEvent ready)
+    {
+        bool signalled = false;
+        bool attached = false;
+        try
+        {
+            var serving = new ServingThread(this, core);
+            Host.AttachThread();
+            attached = true;
+            serving.Prepare();
+            ready.Signal();
+            signalled = true;
+            serving.Run();
+        }
+        catch (Exception ex)
+        {
+            if (!signalled) Interlocked.CompareExchange(ref _startError, ex, null);
+            else Log.ServingFailed(ex, core);
+        }
+        finally
+        {
+            if (!signalled) ready.Signal();
+            if (attached) Host.DetachThread();
+            if (Interlocked.Decrement(ref _running) == 0) _stopped.TrySetResult();
+        }
+    }
+
+    /// <summary>Graceful stop: stop accepting, finish in-flight requests. Returns false if already stopping.</summary>
+    public bool RequestStop()
+    {
+        if (!Lifetime.RequestStop()) return false;
+        var slot = Slot; // a view over shared memory: setting through a copy writes the slot
+        slot.State = WorkerSlotState.Stopping;
+        return true;
+    }
+
+    internal long CountRequest() => Interlocked.Increment(ref _requests);
+
+    /// <summary>Called by a serving thread after each request: retires the worker when the policy says so.</summary>
+    internal void AfterRequest(long workerRequests)
+    {
+        if (!_recycle.Enabled || Lifetime.StopRequested) return;
+        if (_recycle.Check(workerRequests) is { } reason && RequestStop())
+            Log.Recycling(reason, Pid);
+    }
+
+    private static (long, long)? ReadMemory()
+        => Libc.ReadSelfMemory(out long vsz, out long rss) ? (vsz, rss) : null;
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        RequestStop();
+        foreach (var t in _threads)
+            if (t.IsAlive) t.Join(TimeSpan.FromSeconds(Math.Max(5, Options.SocketTimeout * 3)));
+        Lifetime.Dispose();
+    }
+}
