@@ -18,7 +18,7 @@ public sealed record StatsIdentity(string Version, int Pid, long Uid, long Gid, 
 public sealed class StatsReport(ServerOptions options, StatsIdentity identity, Scoreboard scoreboard, KernelProbe probe)
 {
     /// <summary>uWSGI's version string with our suffix, as the Python host's uwsgi.version.</summary>
-    public const string Version = "2.0.21-dotnetwsgi";
+    public const string Version = DotnetWsgi.Worker.Python.PythonApplicationHost.UwsgiVersion;
 
     private static readonly string[] LockNames = ["user 0", "signal", "filemon", "timer", "rbtimer", "cron", "rpc", "snmp"];
 
