@@ -14,7 +14,7 @@ public static unsafe partial class Libc
     public const int SOCK_NONBLOCK = 0x800, SOCK_CLOEXEC = 0x80000;
     public const int MSG_NOSIGNAL = 0x4000, MSG_DONTWAIT = 0x40;
     public const short POLLIN = 0x1, POLLOUT = 0x4, POLLERR = 0x8, POLLHUP = 0x10, POLLNVAL = 0x20;
-    public const uint EPOLLIN = 0x1, EPOLLEXCLUSIVE = 1u << 28;
+    public const uint EPOLLIN = 0x1, EPOLLEXCLUSIVE = 1u << 28, EPOLLONESHOT = 1u << 30;
     public const int SHUT_WR = 1;
     public const int EPIPE = 32, ECONNRESET = 104, ETIMEDOUT = 110, ECONNABORTED = 103;
 
@@ -96,6 +96,20 @@ public static unsafe partial class Libc
         *(ulong*)(ev + EpollEventSize - 8) = tag;
         if (epoll_ctl(epfd, 1 /* EPOLL_CTL_ADD */, fd, ev) != 0)
             throw new NativeException("epoll_ctl(ADD)", LastErrno());
+    }
+
+    /// <summary>epoll_ctl(EPOLL_CTL_ADD): 0 or -errno.</summary>
+    public static int EpollAddOrErrno(int epfd, int fd, uint events, ulong tag) => EpollCtl(epfd, 1, fd, events, tag);
+
+    /// <summary>epoll_ctl(EPOLL_CTL_MOD) (re-arms an EPOLLONESHOT fd): 0 or -errno (ENOENT: not in the set).</summary>
+    public static int EpollMod(int epfd, int fd, uint events, ulong tag) => EpollCtl(epfd, 3, fd, events, tag);
+
+    private static int EpollCtl(int epfd, int op, int fd, uint events, ulong tag)
+    {
+        byte* ev = stackalloc byte[16];
+        *(uint*)ev = events;
+        *(ulong*)(ev + EpollEventSize - 8) = tag;
+        return epoll_ctl(epfd, op, fd, ev) == 0 ? 0 : -LastErrno();
     }
 
     /// <summary>epoll_wait for one event: 1 with its tag, 0 on timeout, or -errno (EINTR included).</summary>

@@ -40,14 +40,27 @@ public sealed unsafe class Connection
     public string RemoteAddrText => System.Text.Encoding.ASCII.GetString(RemoteAddr);
 
     /// <summary>Takes an accepted fd; sockaddr is what accept4 filled in.</summary>
-    public void Open(int fd, Listener listener, ReadOnlySpan<byte> sockaddr)
+    public void Open(int fd, Listener listener, ReadOnlySpan<byte> sockaddr, bool setNoDelay = true)
     {
         Fd = fd;
         Listener = listener;
         Start = End = 0;
         _remoteAddrLength = SocketAddressText.FormatAddress(sockaddr, _peerAddr.AsSpan(0, 64));
         _remotePortLength = SocketAddressText.FormatPort(sockaddr, _peerAddr.AsSpan(64, 16));
-        if (!listener.IsUnix) Libc.SetSockOptInt(fd, Libc.IPPROTO_TCP, Libc.TCP_NODELAY, 1);
+        IsClosedByPeer = false;
+        if (setNoDelay && !listener.IsUnix) Libc.SetSockOptInt(fd, Libc.IPPROTO_TCP, Libc.TCP_NODELAY, 1);
+    }
+
+    /// <summary>The last receive saw the peer's end of stream.</summary>
+    public bool IsClosedByPeer { get; private set; }
+
+    /// <summary>Hands the fd over (to the keep-alive pool) without closing it.</summary>
+    public int Detach()
+    {
+        int fd = Fd;
+        Fd = -1;
+        Start = End = 0;
+        return fd;
     }
 
     public bool IsOpen => Fd >= 0;
@@ -84,7 +97,7 @@ public sealed unsafe class Connection
         {
             nint n = Libc.Recv(Fd, dst, (nuint)length, 0);
             if (n > 0) { status = ReceiveStatus.Data; return n; }
-            if (n == 0) { status = ReceiveStatus.Closed; return 0; }
+            if (n == 0) { status = ReceiveStatus.Closed; IsClosedByPeer = true; return 0; }
             if (n != -Errno.EAGAIN) { status = ReceiveStatus.Failed; return 0; }
             status = Wait(Libc.POLLIN, deadlineMs);
             if (status != ReceiveStatus.Data) return 0;

@@ -1,11 +1,13 @@
 // Overview
-// One serving thread (uWSGI's "core"): waits for a connection on the shared listening sockets,
-// serves it to the end (one request on uwsgi sockets, keep-alive requests on HTTP sockets) with
-// blocking-style I/O on its own thread, and goes back to waiting. Waiting uses a per-thread epoll
-// over the listening fds (EPOLLEXCLUSIVE: one idle thread is woken per connection, not all of them)
-// plus the worker's stop eventfd, so a graceful stop wakes idle threads without touching the
-// listening sockets, which every worker shares. accept4 is non-blocking: EAGAIN means another
-// thread or worker took the connection.
+// One serving thread (uWSGI's "core"): waits for work, serves one connection for as long as its
+// client keeps sending requests, and goes back to waiting. Work is a new connection on the shared
+// listening sockets or a parked keep-alive connection whose client spoke again (KeepAlivePool);
+// a connection with nothing to read is parked, never waited on, so threads only ever wait for
+// clients that are mid-request (bounded by socket-timeout). Waiting uses a per-thread epoll over the
+// listening fds (EPOLLEXCLUSIVE: one idle thread is woken per connection, not all of them), the
+// keep-alive pool and the worker's stop eventfd, so a graceful stop wakes idle threads without
+// touching the listening sockets, which every worker shares. accept4 is non-blocking: EAGAIN means
+// another thread or worker took the connection.
 
 using DotnetWsgi.Native;
 using DotnetWsgi.Native.Interop;
@@ -17,6 +19,7 @@ namespace DotnetWsgi.Worker.Serving;
 public sealed unsafe partial class ServingThread
 {
     private const ulong WakeTag = ulong.MaxValue;
+    private const ulong ParkedTag = ulong.MaxValue - 1;
 
     private readonly WorkerServer _server;
     private readonly int _core;
@@ -50,6 +53,7 @@ public sealed unsafe partial class ServingThread
         for (int i = 0; i < _server.Listeners.Count; i++)
             Libc.EpollAdd(_epoll, _server.Listeners[i].Fd, Libc.EPOLLIN | Libc.EPOLLEXCLUSIVE, (ulong)i);
         Libc.EpollAdd(_epoll, _server.Lifetime.WakeFd, Libc.EPOLLIN, WakeTag);
+        Libc.EpollAdd(_epoll, _server.KeepAlive.EpollFd, Libc.EPOLLIN, ParkedTag); // EXCLUSIVE is not allowed on an epoll fd
     }
 
     /// <summary>Serves connections until a graceful stop is requested.</summary>
@@ -57,8 +61,11 @@ public sealed unsafe partial class ServingThread
     {
         try
         {
-            while (TryAccept(out int fd, out var listener, out int addrLength))
-                ServeConnection(fd, listener, addrLength);
+            while (!_server.Lifetime.StopRequested)
+                WaitAndServe();
+            // Stopping: a parked client that already sent its next request is answered (Connection: close).
+            while (_server.KeepAlive.TryTake(_peer, out int fd, out var listener, out int addrLength))
+                ServeConnection(fd, listener, addrLength, resumed: true);
         }
         finally
         {
@@ -67,46 +74,60 @@ public sealed unsafe partial class ServingThread
         }
     }
 
-    private bool TryAccept(out int fd, out Listener listener, out int addrLength)
+    private void WaitAndServe()
     {
-        addrLength = 0;
-        while (!_server.Lifetime.StopRequested)
+        int r = Libc.EpollWaitOne(_epoll, 1000, out ulong tag);
+        _server.KeepAlive.CloseExpired();
+        if (r <= 0 || tag == WakeTag) return; // timeout, EINTR, or the stop flag is re-checked by Run
+        if (tag == ParkedTag)
         {
-            int r = Libc.EpollWaitOne(_epoll, -1, out ulong tag);
-            if (r <= 0 || tag == WakeTag) continue; // EINTR, or the stop flag is re-checked
-            listener = _server.Listeners[(int)tag];
-            uint len = (uint)_peer.Length;
-            fixed (byte* a = _peer)
-                fd = Libc.Accept4(listener.Fd, a, ref len, Libc.SOCK_NONBLOCK | Libc.SOCK_CLOEXEC);
-            addrLength = (int)Math.Min(len, (uint)_peer.Length);
-            if (fd >= 0) return true;
-            if (fd != -Errno.EAGAIN && fd != -Libc.ECONNABORTED)
-            {
-                _server.Log.AcceptFailed(listener.ToString(), -fd);
-                Thread.Sleep(10); // e.g. EMFILE: do not spin while the condition lasts
-            }
+            if (_server.KeepAlive.TryTake(_peer, out int parked, out var from, out int length))
+                ServeConnection(parked, from, length, resumed: true);
+            return;
         }
-        fd = -1;
-        listener = null!;
-        return false;
+        var listener = _server.Listeners[(int)tag];
+        uint len = (uint)_peer.Length;
+        int fd;
+        fixed (byte* a = _peer)
+            fd = Libc.Accept4(listener.Fd, a, ref len, Libc.SOCK_NONBLOCK | Libc.SOCK_CLOEXEC);
+        if (fd >= 0)
+        {
+            ServeConnection(fd, listener, (int)Math.Min(len, (uint)_peer.Length), resumed: false);
+            return;
+        }
+        if (fd != -Errno.EAGAIN && fd != -Libc.ECONNABORTED)
+        {
+            _server.Log.AcceptFailed(listener.ToString(), -fd);
+            Thread.Sleep(10); // e.g. EMFILE: do not spin while the condition lasts
+        }
     }
 
-    private void ServeConnection(int fd, Listener listener, int addrLength)
+    /// <summary>
+    /// Serves requests on a connection while its client keeps them coming; parks it whenever it is
+    /// idle between requests (also right after accept, before its first byte), so only a client that
+    /// is mid-request holds the thread. resumed: the connection comes back from the keep-alive pool.
+    /// </summary>
+    private void ServeConnection(int fd, Listener listener, int addrLength, bool resumed)
     {
-        _conn.Open(fd, listener, _peer.AsSpan(0, addrLength));
+        _conn.Open(fd, listener, _peer.AsSpan(0, addrLength), setNoDelay: !resumed);
         bool linger = false;
         try
         {
-            bool first = true;
-            while (first || AwaitNextRequest())
+            while (true)
             {
-                first = false;
+                if (_conn.Buffered == 0 && !NextRequestAlreadyHere())
+                {
+                    if (_conn.IsClosedByPeer || _server.Lifetime.StopRequested) break;
+                    _server.KeepAlive.Park(_conn.Detach(), listener, _peer.AsSpan(0, addrLength), registered: resumed);
+                    return;
+                }
                 var outcome = ServeOneRequest();
                 if (outcome != RequestOutcome.KeepAlive)
                 {
                     linger = outcome == RequestOutcome.CloseWithUnreadInput;
                     break;
                 }
+                if (_server.Lifetime.StopRequested) break;
             }
         }
         catch (Exception ex)
@@ -118,5 +139,7 @@ public sealed unsafe partial class ServingThread
             _conn.Close(linger);
         }
     }
-}
 
+    /// <summary>One non-waiting read: a client that pipelines or answers fast is served without parking.</summary>
+    private bool NextRequestAlreadyHere() => _conn.ReceiveMore(Environment.TickCount64) == ReceiveStatus.Data;
+}

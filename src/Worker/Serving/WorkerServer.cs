@@ -52,6 +52,11 @@ public sealed class WorkerServer : IDisposable
     public int Pid { get; } = Environment.ProcessId;
     public TimeProvider Time { get; }
     public ServerLifetime Lifetime { get; } = new();
+    /// <summary>Idle keep-alive connections waiting for their next request without a thread.</summary>
+    public KeepAlivePool KeepAlive { get; } = new(KeepAliveIdleTimeout);
+
+    /// <summary>How long an idle keep-alive connection is kept (parked, it costs an fd and no thread).</summary>
+    public static readonly TimeSpan KeepAliveIdleTimeout = TimeSpan.FromSeconds(30);
     public byte[] ServerName { get; }
     /// <summary>Completes when every serving thread has ended.</summary>
     public Task Stopped => _stopped.Task;
@@ -105,7 +110,11 @@ public sealed class WorkerServer : IDisposable
         {
             if (!signalled) ready.Signal();
             if (attached) Host.DetachThread();
-            if (Interlocked.Decrement(ref _running) == 0) _stopped.TrySetResult();
+            if (Interlocked.Decrement(ref _running) == 0)
+            {
+                KeepAlive.CloseAll(); // idle clients of a stopped worker: nothing in flight, close them
+                _stopped.TrySetResult();
+            }
         }
     }
 
@@ -137,6 +146,7 @@ public sealed class WorkerServer : IDisposable
         RequestStop();
         foreach (var t in _threads)
             if (t.IsAlive) t.Join(TimeSpan.FromSeconds(Math.Max(5, Options.SocketTimeout * 3)));
+        KeepAlive.Dispose();
         Lifetime.Dispose();
     }
 }

@@ -115,7 +115,7 @@ public sealed class LimitsTests
     }
 
     [Fact]
-    public void IdleKeepAliveClient_YieldsTheThread_ToAWaitingClient()
+    public void IdleKeepAliveClient_DoesNotHoldTheThread_AndStaysUsable()
     {
         using var f = new ServingFixture(Apps.Echo, o => o with { SocketTimeout = 60, Threads = 1 });
         using var idle = f.Connect();
@@ -126,8 +126,33 @@ public sealed class LimitsTests
         waiting.Send("GET /2 HTTP/1.1\r\n\r\n");
 
         Assert.Equal("GET /2 |", waiting.ReadResponse().Body);
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30), $"served after {watch.Elapsed}, the idle connection held the thread");
-        Assert.True(idle.IsClosedByPeer());
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30), $"served after {watch.Elapsed}: the idle connection held the thread");
+        idle.Send("GET /3 HTTP/1.1\r\n\r\n");
+        Assert.Equal("GET /3 |", idle.ReadResponse().Body);
+        waiting.Send("GET /4 HTTP/1.1\r\n\r\n");
+        Assert.Equal("GET /4 |", waiting.ReadResponse().Body);
+    }
+
+    [Fact]
+    public void ManyKeepAliveClients_AreServedInTurn_ByOneThread()
+    {
+        using var f = new ServingFixture(Apps.Echo, o => o with { Threads = 1 });
+        var clients = Enumerable.Range(0, 20).Select(_ => f.Connect()).ToList();
+        try
+        {
+            for (int round = 0; round < 3; round++)
+                foreach (var (c, i) in clients.Select((c, i) => (c, i)))
+                {
+                    try { c.Send($"GET /{i}/{round} HTTP/1.1\r\n\r\n"); }
+                    catch (Exception ex) { throw new Exception($"client {i} round {round}: " + string.Join("\n", f.Sink.Messages), ex); }
+                    Assert.Equal($"GET /{i}/{round} |", c.ReadResponse().Body);
+                }
+        }
+        finally
+        {
+            foreach (var c in clients) c.Dispose();
+        }
+        ServingFixture.WaitUntil(() => f.Scoreboard.Slot(1).Requests == 60, "all 60 requests to be recorded");
     }
 
     [Fact]

@@ -1,0 +1,65 @@
+// Overview
+// Starts workers as new processes of this same executable (.NET cannot fork) with the worker
+// contract in the environment; the listening fds are inherited because ListenerSet cleared their
+// FD_CLOEXEC. Exits are learned from the Process object (the runtime reaps its children; the master
+// never calls waitpid). Workers' stdout and stderr are piped and every line is written through the
+// master's logger: that way `logto`, `log-maxsize` rotation and log reopen are implemented once, in
+// the master, for every process (dup2-ing the file onto the workers' fds would leave rotated
+// workers writing into the renamed file).
+
+using System.Diagnostics;
+using DotnetWsgi.Native;
+using DotnetWsgi.Native.Interop;
+using Serilog;
+
+namespace DotnetWsgi.Manager.Master;
+
+public sealed class ProcessWorkerLauncher(string fileName, IReadOnlyList<string> arguments, ILogger log) : IWorkerLauncher
+{
+    /// <summary>The command that runs this program again: the apphost, or `dotnet dotnetwsgi.dll`.</summary>
+    public static ProcessWorkerLauncher ForThisExecutable(ILogger log)
+    {
+        string path = Environment.ProcessPath ?? throw new InvalidOperationException("cannot find this executable's path");
+        if (Path.GetFileNameWithoutExtension(path) == "dotnet")
+            return new ProcessWorkerLauncher(path, [EntryAssemblyPath()], log);
+        return new ProcessWorkerLauncher(path, [], log);
+    }
+
+    /// <summary>The entry assembly (the program `dotnet` runs when there is no apphost).</summary>
+    public static string EntryAssemblyPath()
+        => System.Reflection.Assembly.GetEntryAssembly()?.Location is { Length: > 0 } path ? path : Environment.GetCommandLineArgs()[0];
+
+    public int Start(WorkerSpawn spawn, Action<int, int> exited)
+    {
+        var info = new ProcessStartInfo(fileName)
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var arg in arguments) info.ArgumentList.Add(arg);
+        info.Environment[WorkerContract.WorkerIdVar] = spawn.WorkerId.ToString();
+        info.Environment[WorkerContract.GenerationVar] = spawn.Generation.ToString();
+        info.Environment[WorkerContract.ConfigVar] = spawn.ConfigPath;
+        info.Environment[WorkerContract.FdsVar] = spawn.Fds;
+        info.Environment[WorkerContract.ScoreboardVar] = spawn.ScoreboardPath;
+        info.Environment[WorkerContract.MasterPidVar] = spawn.MasterPid.ToString();
+
+        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
+        var output = log.ForContext("WorkerId", spawn.WorkerId);
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) output.Information("{Line:l}", e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) output.Information("{Line:l}", e.Data); };
+        process.Exited += (_, _) =>
+        {
+            int pid = process.Id, code = process.ExitCode;
+            process.Dispose();
+            exited(pid, code);
+        };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process.Id;
+    }
+
+    public int Signal(int pid, int signal) => Libc.Kill(pid, signal);
+}

@@ -1,0 +1,104 @@
+// The published binary with the real worker and the Python host: the master's contract end to end.
+
+using DotnetWsgi.Manager.Control;
+using DotnetWsgi.Manager.Tests.Support;
+using DotnetWsgi.Native.Interop;
+
+namespace DotnetWsgi.Manager.Tests.Integration;
+
+[Collection("real processes")]
+public class BinaryTests
+{
+    [BinaryFact]
+    public void StopAndReload_ThroughPidfile_WorkAndVacuumLeavesNoFiles()
+    {
+        using var dn = new BinaryInstance(2, "vacuum = true", "master-fifo = fifo0").WaitServing();
+        var before = dn.LiveWorkerPids();
+        Assert.Equal(0, ControlCommands.Reload(dn.PidfilePath, TextWriter.Null));
+        Wait.Until(() => dn.LiveWorkerPids().Count == 2 && !dn.LiveWorkerPids().Overlaps(before), "a new generation");
+        Assert.NotEmpty(dn.Get("/pid"));
+        Assert.Equal(0, ControlCommands.Stop(dn.PidfilePath, TextWriter.Null));
+        Assert.Equal(0, dn.WaitForExit());
+        Assert.False(File.Exists(dn.PidfilePath));
+        Assert.False(File.Exists(Path.Combine(dn.Dir, "fifo0")));
+    }
+
+    [BinaryFact]
+    public void ChainReload_OfFourWorkersUnderLoad_HasZeroFailures_AndChangesEveryPid()
+    {
+        using var dn = new BinaryInstance(4, "master-fifo = fifo0").WaitServing();
+        Wait.Until(() => dn.LiveWorkerPids().Count == 4, "four workers");
+        var before = dn.LiveWorkerPids();
+        using var load = new LoadLoop(dn.Port, "/pid");
+        Wait.Until(() => load.Ok > 10, "requests before the reload");
+        File.WriteAllText(Path.Combine(dn.Dir, "fifo0"), "c");
+        Wait.Until(() => dn.Logged("chain reloading complete"), "the chain reload", TimeSpan.FromSeconds(120));
+        int ok = load.Ok;
+        Wait.Until(() => load.Ok > ok + 10, "requests after the reload");
+        load.Stop();
+        Assert.True(load.Failed == 0, $"{load.Failed} failed: {load.Errors}");
+        Wait.Until(() => !dn.LiveWorkerPids().Overlaps(before) && dn.LiveWorkerPids().Count == 4, "every old worker to be gone");
+    }
+
+    [BinaryFact]
+    public void ChainReload_OntoCodeThatFailsToImport_KeepsServing()
+    {
+        using var dn = new BinaryInstance(2, "master-fifo = fifo0").WaitServing();
+        File.AppendAllText(dn.AppFile, "\nimport no_such_module_xyz\n");
+        File.WriteAllText(Path.Combine(dn.Dir, "fifo0"), "c");
+        Wait.Until(() => dn.Logged("the previous workers keep serving"), "the chain reload to give up");
+        Assert.Equal("v1", dn.Get("/version"));
+    }
+
+    [BinaryFact]
+    public void Harakiri_CutsALongRequest_AndTheServiceAnswersAfter()
+    {
+        using var dn = new BinaryInstance(1, "harakiri = 2").WaitServing();
+        Assert.ThrowsAny<Exception>(() => dn.Get("/sleep?s=30"));
+        Wait.Until(() => dn.Logged("HARAKIRI ON WORKER 1"), "the harakiri");
+        Wait.Until(() => { try { dn.Get("/pid"); return true; } catch (HttpRequestException) { return false; } }, "an answer after the harakiri");
+    }
+
+    [BinaryFact]
+    public void MaxRequests_RecyclesWithZeroFailures()
+    {
+        using var dn = new BinaryInstance(2, "max-requests = 5", "min-worker-lifetime = 0").WaitServing();
+        var pids = new HashSet<string>();
+        for (int i = 0; i < 40; i++) pids.Add(dn.Get("/pid"));
+        Assert.True(pids.Count >= 4, $"only {pids.Count} workers served 40 requests with max-requests = 5");
+    }
+
+    [BinaryFact]
+    public void KilledWorker_UnderLoad_IsRespawned()
+    {
+        using var dn = new BinaryInstance(2).WaitServing();
+        using var load = new LoadLoop(dn.Port, "/pid", clients: 1);
+        Wait.Until(() => load.Ok > 5 && dn.LiveWorkerPids().Count == 2, "load on two workers");
+        int victim = dn.LiveWorkerPids().First();
+        Libc.Kill(victim, Signals.SIGKILL);
+        Wait.Until(() => dn.Logged($"DAMN ! worker") && dn.LiveWorkerPids().Count == 2, "the respawn");
+        int ok = load.Ok;
+        Wait.Until(() => load.Ok > ok + 5, "requests after the respawn");
+    }
+
+    [BinaryFact]
+    public void KillMaster_WithSigkill_LeavesNoWorkerAfterTwoSeconds()
+    {
+        using var dn = new BinaryInstance(2).WaitServing();
+        Wait.Until(() => dn.LiveWorkerPids().Count == 2, "two workers");
+        var workers = dn.LiveWorkerPids();
+        Libc.Kill(dn.Pid, Signals.SIGKILL);
+        Wait.Until(() => workers.All(p => !RecordingLauncher.IsAlive(p)), "the orphaned workers to exit", TimeSpan.FromSeconds(2));
+    }
+
+    [BinaryFact]
+    public void Sigterm_WithARequestInFlight_CompletesItAndExitsZero()
+    {
+        using var dn = new BinaryInstance(1).WaitServing();
+        var inFlight = Task.Run(() => dn.Get("/sleep?s=3"));
+        Wait.Until(() => Libc.Kill(dn.Pid, Signals.SIGUSR2) == 0 && dn.Logged("is managing request GET /sleep?s=3"), "the request to be in progress");
+        Libc.Kill(dn.Pid, Signals.SIGTERM);
+        Assert.Equal(0, dn.WaitForExit());
+        Assert.Matches("^[0-9]+$", inFlight.Result);
+    }
+}
