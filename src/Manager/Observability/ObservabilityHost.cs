@@ -3,7 +3,8 @@
 // (`admin-http`), both optional. The master loop calls Publish() with a fresh WorkerTableSnapshot
 // every iteration (a volatile write, nothing else); the listeners render from the latest snapshot
 // and the live scoreboard on their own tasks. Start() throws ObservabilityAddressException (one
-// line for the user) when an address cannot be bound.
+// line for the user) when an address cannot be bound. Renders hold a read lock that Dispose waits
+// for, so no client task reads the scoreboard after the master has unmapped it.
 
 using DotnetWsgi.Config.Options;
 using DotnetWsgi.Native;
@@ -19,6 +20,8 @@ public sealed class ObservabilityHost : IDisposable
     private readonly PrometheusFormatter _metrics;
     private readonly HealthChecks _health;
     private volatile WorkerTableSnapshot? _snapshot;
+    private readonly ReaderWriterLockSlim _gate = new();
+    private bool _disposed;
     private StatsServer? _stats;
     private AdminHttpServer? _admin;
 
@@ -55,9 +58,11 @@ public sealed class ObservabilityHost : IDisposable
     /// <summary>Master loop only: the latest view of the worker table.</summary>
     public void Publish(WorkerTableSnapshot snapshot) => _snapshot = snapshot;
 
-    public string RenderStats() => _report.Render(_snapshot ?? Empty(), _options.StatsMinified);
+    public string RenderStats() => Guarded(() => _report.Render(_snapshot ?? Empty(), _options.StatsMinified), "{}");
 
-    public AdminResponse Route(string path) => path switch
+    public AdminResponse Route(string path) => Guarded(() => RouteUnguarded(path), new AdminResponse(503, "text/plain; charset=utf-8", "stopping\n"));
+
+    private AdminResponse RouteUnguarded(string path) => path switch
     {
         "/metrics" => new(200, PrometheusFormatter.ContentType, _metrics.Render(_snapshot ?? Empty())),
         "/healthz" => _health.Live(_snapshot),
@@ -67,8 +72,22 @@ public sealed class ObservabilityHost : IDisposable
 
     private static WorkerTableSnapshot Empty() => new(DateTimeOffset.MinValue, [], [], new Dictionary<string, long>(), false, false);
 
+    private T Guarded<T>(Func<T> render, T whenDisposed)
+    {
+        _gate.EnterReadLock();
+        try { return _disposed ? whenDisposed : render(); }
+        finally { _gate.ExitReadLock(); }
+    }
+
     public void Dispose()
     {
+        _gate.EnterWriteLock();
+        try
+        {
+            if (_disposed) return;
+            _disposed = true;
+        }
+        finally { _gate.ExitWriteLock(); }
         _stats?.Dispose();
         _admin?.Dispose();
     }
