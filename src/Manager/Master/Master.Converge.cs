@@ -61,7 +61,10 @@ public sealed partial class Master
 
         int excess = fresh.Count(w => w.IsAccepting) + marked.Count - _target;
         foreach (var victim in marked.OrderBy(w => w.Generation).ThenBy(w => w.Id).Take(Math.Max(excess, 0)).ToList())
+        {
+            if (_oneAtATime) _log.Information("chain next victim is worker {WorkerId}", victim.Id);
             Retire(victim, "replaced");
+        }
         if (marked.Count > 0 && _table.Live.All(w => !w.ReplaceWhenReady)) ReplacementComplete();
 
         if (marked.Count == 0 && fresh.Count > _target)

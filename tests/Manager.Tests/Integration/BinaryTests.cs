@@ -101,4 +101,16 @@ public class BinaryTests
         Assert.Equal(0, dn.WaitForExit());
         Assert.Matches("^[0-9]+$", inFlight.Result);
     }
+
+    [BinaryFact]
+    public void LimitAs_RecyclesAWorkerGrownOverTheCap_WithoutTakingTheServiceDown()
+    {
+        using var dn = new BinaryInstance(1, "limit-as = 160").WaitServing();
+        Wait.Until(() => dn.LiveWorkerPids().Count == 1, "the worker");
+        int big = dn.LiveWorkerPids().Single();
+        dn.Get("/alloc?mb=200"); // resident: baseline + 200 MB, above 160 and below twice 160
+        Wait.Until(() => !RecordingLauncher.IsAlive(big), "the worker over limit-as to be recycled");
+        Assert.True(dn.Logged("over limit-as 160 MB: recycling it") || dn.Logged("twice its limit-as"));
+        Wait.Until(() => { try { return dn.Get("/pid") != big.ToString(); } catch (HttpRequestException) { return false; } }, "a new worker answering");
+    }
 }

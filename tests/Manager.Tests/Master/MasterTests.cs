@@ -98,6 +98,7 @@ public class MasterTests
             h.Exit(victim, 0);
         }
         Assert.True(h.Log.Contains("chain reloading complete"));
+        Assert.Equal(3, h.Log.Lines.Count(l => l.StartsWith("chain next victim is worker ")));
         Assert.Equal(3, h.LivePids.Length);
         Assert.Empty(h.LivePids.Intersect(old));
     }
