@@ -11,6 +11,8 @@
 //   slot[w] : pid, generation, state, requests, exceptions, tx bytes, running time us, avg rt us,
 //             last spawn unix s, harakiri count, rss bytes, vsz bytes, reserved x4
 //             then core[c] : request start (unix ms, 0 = idle), requests, request info (URI text)
+//             then stats extension (ExtWords): responses by status class 1xx..5xx, latency histogram
+//             bucket counts (LatencyBucketsUs, then +Inf), latency sum us (for /metrics; never reset)
 // A core's request info is RequestInfoBytes of "METHOD URI" (UTF-8, NUL-padded) for harakiri logs
 // and USR2 reports; it is written before the request start is published.
 
@@ -37,6 +39,7 @@ public sealed unsafe class Scoreboard : IDisposable
     private const int CoreWords = 2;
     public const int RequestInfoBytes = 240;
     private const int CoreBytes = CoreWords * 8 + RequestInfoBytes;
+    internal const int ExtWords = 24;
 
     private readonly MemoryMappedFile _file;
     private readonly MemoryMappedViewAccessor _view;
@@ -46,7 +49,7 @@ public sealed unsafe class Scoreboard : IDisposable
     public int Workers { get; }
     public int CoresPerWorker { get; }
     public string Path { get; }
-    private int SlotBytes => SlotWords * 8 + CoresPerWorker * CoreBytes;
+    private int SlotBytes => SlotWords * 8 + CoresPerWorker * CoreBytes + ExtWords * 8;
 
     private Scoreboard(string path, MemoryMappedFile file, int workers, int cores)
     {
@@ -63,7 +66,7 @@ public sealed unsafe class Scoreboard : IDisposable
     /// <summary>Creates (truncating) a scoreboard file for the master.</summary>
     public static Scoreboard Create(string path, int workers, int coresPerWorker)
     {
-        long size = HeaderWords * 8 + (long)workers * (SlotWords * 8 + coresPerWorker * CoreBytes);
+        long size = HeaderWords * 8 + (long)workers * (SlotWords * 8 + coresPerWorker * CoreBytes + ExtWords * 8);
         using (var fs = new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.ReadWrite))
             fs.SetLength(size);
         var file = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, size, MemoryMappedFileAccess.ReadWrite);
@@ -132,6 +135,34 @@ public readonly unsafe struct WorkerSlot
     public long VszBytes { get => Volatile.Read(ref _p[11]); set => Volatile.Write(ref _p[11], value); }
 
     public void AddHarakiri() => Interlocked.Increment(ref _p[9]);
+
+    /// <summary>Upper bounds (µs) of the latency histogram buckets; a last bucket counts everything slower.</summary>
+    public static ReadOnlySpan<long> LatencyBucketsUs => [5_000, 10_000, 25_000, 50_000, 100_000, 250_000, 500_000, 1_000_000, 2_500_000, 5_000_000, 10_000_000];
+
+    private long* Ext => (long*)((byte*)(_p + 16) + _cores * (2 * 8 + Scoreboard.RequestInfoBytes));
+
+    /// <summary>Responses with status class N xx (1..5) since the scoreboard was created.</summary>
+    public long ResponsesOfClass(int statusClass)
+        => (uint)(statusClass - 1) < 5 ? Volatile.Read(ref Ext[statusClass - 1]) : 0;
+
+    /// <summary>Requests that took at most LatencyBucketsUs[i] and more than the bound before it (i == Length: slower).</summary>
+    public long LatencyBucketCount(int bucket)
+        => (uint)bucket <= (uint)LatencyBucketsUs.Length ? Volatile.Read(ref Ext[5 + bucket]) : 0;
+
+    /// <summary>Sum of the durations the histogram counted, µs.</summary>
+    public long LatencySumUs => Volatile.Read(ref Ext[5 + LatencyBucketsUs.Length + 1]);
+
+    /// <summary>Counts a response by status class and duration (worker side, after the response, next to RecordRequest).</summary>
+    public void RecordResponse(int status, long durationUs)
+    {
+        int statusClass = status / 100;
+        if ((uint)(statusClass - 1) < 5) Interlocked.Increment(ref Ext[statusClass - 1]);
+        var bounds = LatencyBucketsUs;
+        int b = 0;
+        while (b < bounds.Length && durationUs > bounds[b]) b++;
+        Interlocked.Increment(ref Ext[5 + b]);
+        Interlocked.Add(ref Ext[5 + bounds.Length + 1], durationUs);
+    }
 
     /// <summary>Records a finished request (worker side).</summary>
     public void RecordRequest(long txBytes, long durationUs, bool exception)

@@ -20,6 +20,8 @@ public static partial class OptionCatalogue
         Opt("stats-minified", OptionKind.Flag, "StatsMinified", "stats JSON without whitespace", ["stats-min"]),
         Opt("memory-report", OptionKind.Flag, "MemoryReport", "report memory in request logs and stats", shortFlag: 'm'),
         Opt("admin-http", OptionKind.Address, "AdminHttp", "dotnetwsgi: HTTP admin listener (/metrics, /healthz, /readyz)"),
+        Opt("admin-ready-workers", OptionKind.Int, "AdminReadyWorkers", "dotnetwsgi: /readyz answers 200 once this many workers accept"),
+        Opt("stats-request-vars", OptionKind.Flag, "StatsRequestVars", "dotnetwsgi: show in-flight requests' method and URI in stats vars (off: they may carry secrets)"),
         Ignored("master-as-root", OptionKind.Flag, "keep the master as root", "not implemented"),
         Ignored("touch-exec", OptionKind.Text, "run a command when a file is touched", "not implemented", list: true),
         Ignored("touch-signal", OptionKind.Text, "raise a signal when a file is touched", "not implemented", list: true),

@@ -151,6 +151,10 @@ public sealed record ServerOptions
     public bool MemoryReport { get; init; }
     /// <summary>dotnetwsgi extension: HTTP admin listener with /metrics, /healthz, /readyz.</summary>
     public string? AdminHttp { get; init; }
+    /// <summary>dotnetwsgi extension: `stats-request-vars = true` shows in-flight request vars in the stats JSON (they carry cookies; off by default).</summary>
+    public bool StatsRequestVars { get; init; }
+    /// <summary>dotnetwsgi extension: `admin-ready-workers = N`: /readyz answers 200 once N workers accept (default 1).</summary>
+    public int AdminReadyWorkers { get; init; } = 1;
 
     // ---- where it came from ----
     /// <summary>The top-level config file (first `--ini` or positional), for messages and reloads.</summary>

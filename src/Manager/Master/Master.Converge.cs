@@ -143,6 +143,7 @@ public sealed partial class Master
     {
         if (_table.ByPid(pid) is not WorkerEntry w) return;
         _table.Remove(w);
+        CountRespawn(w, exitCode);
         var now = _time.GetUtcNow();
         if (w.IsStopping && !IsCutShort(w))
         {

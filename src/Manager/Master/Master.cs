@@ -31,6 +31,8 @@ public sealed record MasterDependencies(
     public LogFileSink? LogFile { get; init; }
     /// <summary>Rewrites the pidfiles (fifo `P`).</summary>
     public Action? WritePidfiles { get; init; }
+    /// <summary>Stats server and admin HTTP: the loop publishes a snapshot of the table to it every iteration.</summary>
+    public Observability.ObservabilityHost? Observability { get; init; }
 }
 
 public enum MasterState { Running, Stopping, StoppingNow }
@@ -92,6 +94,7 @@ public sealed partial class Master
             PollScoreboard();
             if (_time.GetUtcNow() - _lastTick >= TickInterval) Guarded(Periodic, "periodic checks");
             ManageWorkers();
+            PublishSnapshot();
         }
         return ExitCode;
     }

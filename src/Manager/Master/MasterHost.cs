@@ -19,6 +19,7 @@ internal sealed partial class MasterHost(ServerOptions options, Func<ConfigResul
     private readonly int _pid = Environment.ProcessId;
     private readonly List<Pidfile> _pidfiles = [];
     private ListenerSet? _listeners;
+    private Observability.ObservabilityHost? _observability;
     private Scoreboard? _scoreboard;
     private ControlFifo? _fifo;
     private string? _runDir;
@@ -75,8 +76,10 @@ internal sealed partial class MasterHost(ServerOptions options, Func<ConfigResul
         _runDir = Directory.CreateTempSubdirectory($"dotnetwsgi-{_pid}-").FullName;
         int capacity = Math.Max(16, 2 * options.Processes + 8);
         _scoreboard = Scoreboard.Create(Path.Combine(_runDir, "scoreboard"), capacity, Math.Max(32, 2 * options.Threads));
+        _observability = StartObservability(_scoreboard);
         var deps = new MasterDependencies(launcher(_log), TimeProvider.System, _log, _scoreboard, _runDir, _pid)
         {
+            Observability = _observability,
             Listeners = _listeners,
             LogFile = masterLog.File,
             WritePidfiles = () => { foreach (var p in _pidfiles) WritePidfileSafely(p); },
@@ -90,6 +93,7 @@ internal sealed partial class MasterHost(ServerOptions options, Func<ConfigResul
 
     private void ShutDown()
     {
+        _observability?.Dispose(); // before the scoreboard it reads
         _fifo?.Dispose();
         _listeners?.CloseAll(options.Vacuum);
         _scoreboard?.Dispose();

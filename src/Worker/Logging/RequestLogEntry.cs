@@ -1,3 +1,5 @@
+using DotnetWsgi.Worker.Hosting;
+
 namespace DotnetWsgi.Worker.Logging;
 
 /// <summary>What one finished request contributes to its log line (filled by the serving thread, reused).</summary>
@@ -26,4 +28,11 @@ public sealed class RequestLogEntry
     public int HeadBytes;
     public int Switches;
     public int Core;
+    /// <summary>Worker id (`%(wid)`).</summary>
+    public int WorkerId;
+    /// <summary>Process memory after the request, filled only with memory-report (`%(rss)`, `%(vsz)`), else 0 as uWSGI.</summary>
+    public long RssBytes;
+    public long VszBytes;
+    /// <summary>The request's vars for `%(var.NAME)`, host, uagent, referer, cl; valid only while the line is formatted.</summary>
+    public RequestVars? Vars;
 }

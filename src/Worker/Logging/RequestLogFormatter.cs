@@ -2,7 +2,8 @@
 // Formats the per-request log line. Today this is uWSGI's default format (reference §10.2):
 // [pid: P|app: A|req: W/I] ADDR (USER) {N vars in B bytes} [ctime] METHOD URI => generated N bytes
 // in N msecs (PROTO STATUS) N headers in N bytes (N switches on core C)
-// `log-format` tokens and JSON lines belong here too, as other Format methods over the same entry.
+// With `log-format` the compiled LogFormat renders the line instead; with `log-format-json = true`
+// JsonRequestLog writes one JSON object (it wins over log-format).
 // Whether a line is written at all (disable-logging, log-4xx, log-5xx) is decided by ShouldLog, so a
 // worker with logging disabled never formats anything.
 
@@ -15,15 +16,23 @@ namespace DotnetWsgi.Worker.Logging;
 public sealed class RequestLogFormatter(ServerOptions options)
 {
     private readonly StringBuilder _sb = new(256);
+    private readonly LogFormat? _custom = string.IsNullOrEmpty(options.LogFormat) ? null : LogFormat.Compile(options.LogFormat);
+    private readonly JsonRequestLog? _json = options.LogFormatJson ? new JsonRequestLog() : null;
 
     public bool ShouldLog(int status)
         => !options.DisableLogging
             || (options.Log4xx && status is >= 400 and < 500)
             || (options.Log5xx && status is >= 500 and < 600);
 
-    /// <summary>The default uWSGI line. Not thread-safe: one formatter per serving thread.</summary>
+    /// <summary>The request line in the configured format. Not thread-safe: one formatter per serving thread.</summary>
     public string Format(RequestLogEntry e)
     {
+        if (_json is not null) return _json.Format(e, e.Vars);
+        if (_custom is not null)
+        {
+            _custom.Append(_sb.Clear(), e, e.Vars);
+            return _sb.ToString();
+        }
         var sb = _sb.Clear();
         var inv = CultureInfo.InvariantCulture;
         sb.Append(inv, $"[pid: {e.Pid}|app: {e.AppId}|req: {e.WorkerRequests}/{e.InstanceRequests}] ");

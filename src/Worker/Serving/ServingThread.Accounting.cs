@@ -12,9 +12,10 @@ public sealed partial class ServingThread
     {
         long micros = (long)elapsed.TotalMicroseconds;
         _server.Slot.RecordRequest(_response.HeadBytes + _response.BodyBytes, micros, _ctx.AppFailed);
+        int status = _response.StatusCode;
+        _server.Slot.RecordResponse(status, micros);
         long instance = _server.Scoreboard.IncrementInstanceRequests();
         long workerRequests = appId < 0 ? -1 : _server.CountRequest();
-        int status = _response.StatusCode;
         if (_logFormatter.ShouldLog(status))
         {
             var e = _logEntry;
@@ -37,7 +38,11 @@ public sealed partial class ServingThread
             e.HeadBytes = _response.HeadBytes;
             e.Switches = _ctx.Chunks > 0 ? _ctx.Chunks : _response.Writes;
             e.Core = _core;
+            e.WorkerId = _server.WorkerId;
+            e.Vars = vars;
+            if (_server.Options.MemoryReport) (e.RssBytes, e.VszBytes) = ProcessMemory.Current();
             _server.Log.RequestLine(_logFormatter.Format(e));
+            e.Vars = null;
         }
         _server.AfterRequest(workerRequests);
     }

@@ -1,0 +1,36 @@
+// Builds the WorkerTableSnapshot the observability listeners read, from the master's own state.
+// Called on the master loop thread only (it reads the WorkerTable); the result is immutable.
+
+using DotnetWsgi.Manager.Master;
+
+namespace DotnetWsgi.Manager.Observability;
+
+public static class MasterSnapshot
+{
+    public static WorkerTableSnapshot Build(IEnumerable<WorkerEntry> workers, IReadOnlyList<Listener> listeners, int backlog,
+        RespawnLedger respawns, bool draining, bool paused, DateTimeOffset now)
+    {
+        var views = workers.OrderBy(w => w.Id)
+            .Select(w => new WorkerView(w.Id, w.Pid, PhaseOf(w.State), w.Generation, w.SpawnedAt, w.Respawns))
+            .ToList();
+        var sockets = listeners
+            .Select(l => new ListenerView(l.Spec.Name, l.Spec.Protocol, backlog, l.Spec.Family, l.Inode))
+            .ToList();
+        return new WorkerTableSnapshot(now, views, sockets, respawns.Snapshot(), draining, paused);
+    }
+
+    private static WorkerPhase PhaseOf(WorkerState state) => state switch
+    {
+        WorkerState.Starting => WorkerPhase.Starting,
+        WorkerState.Ready => WorkerPhase.Ready,
+        WorkerState.Busy => WorkerPhase.Busy,
+        _ => WorkerPhase.Stopping,
+    };
+
+    /// <summary>Why a reaped worker is replaced, as a /metrics label.</summary>
+    public static string RespawnReason(WorkerEntry w, bool exitedCleanly, bool bootFailure)
+        => w.IsStopping ? w.StopReason ?? "stop"
+            : bootFailure ? "boot-failure"
+            : exitedCleanly ? "recycle"
+            : "crash";
+}
