@@ -27,6 +27,21 @@ public interface IRequestBody
 
 public sealed class RequestBodyException(string message) : IOException(message);
 
+/// <summary>
+/// What the host knows about the body after a chunk. The response may hold a small chunk only when
+/// it is told more follows at once or nothing follows (then it can add Content-Length); a chunk of
+/// unknown future (a generator's item) goes out now, so streaming apps are not delayed.
+/// </summary>
+public enum ChunkHint
+{
+    /// <summary>Unknown whether or when more follows: send now.</summary>
+    Flush,
+    /// <summary>Another chunk follows without waiting (the next item of a list): may be held.</summary>
+    MoreFollows,
+    /// <summary>This is the last chunk: the whole body is known.</summary>
+    Last,
+}
+
 /// <summary>The response of one request, written by the host in order: Start, headers, Write*, Complete.</summary>
 public interface IResponse
 {
@@ -49,7 +64,7 @@ public interface IResponse
     void AddHeader(ReadOnlySpan<byte> name, ReadOnlySpan<byte> value);
 
     /// <summary>Writes body bytes; the head goes out before the first byte. Blocking: call without the GIL.</summary>
-    void Write(ReadOnlySpan<byte> data);
+    void Write(ReadOnlySpan<byte> data, ChunkHint hint = ChunkHint.Flush);
 
     /// <summary>The app is done: sends the head if not yet sent and ends the body framing.</summary>
     void Complete();

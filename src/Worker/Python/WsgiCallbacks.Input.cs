@@ -34,6 +34,14 @@ internal static unsafe partial class WsgiCallbacks
                 using (Gil.Release())
                     total = ReadBody(st.Ctx!.Body, size, partial, out buffer);
             }
+            catch (Hosting.RequestBodyException e)
+            {
+                // uWSGI's wording names the size the app asked for (reference §2.2); the serving
+                // layer logs the details (consumed/left).
+                if (!e.Message.StartsWith("timeout", StringComparison.Ordinal)) return Raise(Py.PyExc_OSError, e.Message);
+                long asked = size >= 0 ? size : st.Ctx!.Body?.ContentLength ?? -1;
+                return Raise(Py.PyExc_OSError, $"timeout during read({asked}) on wsgi.input");
+            }
             catch (Exception e)
             {
                 return Raise(Py.PyExc_OSError, $"error reading wsgi.input: {e.Message}");

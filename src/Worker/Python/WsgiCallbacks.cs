@@ -8,6 +8,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
+using DotnetWsgi.Worker.Hosting;
 using DotnetWsgi.Worker.Python.CPython;
 
 namespace DotnetWsgi.Worker.Python;
@@ -53,7 +54,7 @@ internal static unsafe partial class WsgiCallbacks
             if (!st.Started) return Raise(Py.PyExc_AssertionError, "write() called before start_response()");
             if (!Py.PyBytes_Check(data))
                 return Raise(Py.PyExc_TypeError, $"write() argument must be bytes, not {TypeName(data)}");
-            if (!WriteChunk(st, data))
+            if (!WriteChunk(st, data, ChunkHint.Flush))
                 return Raise(Py.PyExc_OSError, $"write to the client failed: {st.IoFailure!.SourceException.Message}");
             return Py.Py_None.NewRef().Release();
         }
@@ -67,7 +68,7 @@ internal static unsafe partial class WsgiCallbacks
     /// Writes one bytes chunk to the response with the GIL released (the reference is held while
     /// writing). Returns false when the serving layer failed (st.IoFailure set).
     /// </summary>
-    public static bool WriteChunk(RequestState st, PyObj chunk)
+    public static bool WriteChunk(RequestState st, PyObj chunk, ChunkHint hint)
     {
         byte* p;
         nint len;
@@ -80,7 +81,7 @@ internal static unsafe partial class WsgiCallbacks
         try
         {
             using (Gil.Release())
-                ctx.Response.Write(new ReadOnlySpan<byte>(p, (int)len));
+                ctx.Response.Write(new ReadOnlySpan<byte>(p, (int)len), hint);
             return true;
         }
         catch (Exception e)

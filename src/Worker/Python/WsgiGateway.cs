@@ -83,16 +83,18 @@ internal sealed unsafe partial class WsgiGateway
     {
         // uWSGI writes a bare bytes result as one chunk (iterating it would yield ints).
         if (Py.PyBytes_Check(result))
-            return Chunk(st, result) ?? (st.Started ? null : AppError("RuntimeError", "the application returned without calling start_response()"));
+            return Chunk(st, result, ChunkHint.Last) ?? (st.Started ? null : AppError("RuntimeError", "the application returned without calling start_response()"));
         bool isList = Py.PyList_Check(result);
         if (isList || Py.PyTuple_Check(result))
         {
             // Fast path: no iterator object. The size is re-read because a write releases the GIL.
+            // A sized sequence tells the response which chunk is the last (it can add Content-Length).
             for (nint i = 0; i < (isList ? Py.PyList_Size(result) : Py.PyTuple_Size(result)); i++)
             {
                 PyObj item = isList ? Py.PyList_GetItem(result, i) : Py.PyTuple_GetItem(result, i);
                 if (item.IsNull) return PythonException.Fetch();
-                if (Chunk(st, item) is { } e) return e;
+                nint size = isList ? Py.PyList_Size(result) : Py.PyTuple_Size(result);
+                if (Chunk(st, item, i == size - 1 ? ChunkHint.Last : ChunkHint.MoreFollows) is { } e) return e;
                 if (st.IoFailure is not null) return null;
             }
         }
@@ -108,20 +110,21 @@ internal sealed unsafe partial class WsgiGateway
                     if (!Py.PyErr_Occurred().IsNull) return PythonException.Fetch();
                     break;
                 }
-                if (Chunk(st, item) is { } e) return e;
+                // A generator's next item may take any time: this one goes out now (streaming).
+                if (Chunk(st, item, ChunkHint.Flush) is { } e) return e;
                 if (st.IoFailure is not null) return null;
             }
         }
         return st.Started ? null : AppError("RuntimeError", "the application returned without calling start_response()");
     }
 
-    private static PythonException? Chunk(RequestState st, PyObj item)
+    private static PythonException? Chunk(RequestState st, PyObj item, ChunkHint hint)
     {
         if (!Py.PyBytes_Check(item))
             return AppError("TypeError", $"the application returned a {WsgiCallbacks.TypeName(item)} chunk; WSGI body chunks must be bytes");
         if (!st.Started)
             return AppError("AssertionError", "the application returned body data before calling start_response()");
-        WsgiCallbacks.WriteChunk(st, item);
+        WsgiCallbacks.WriteChunk(st, item, hint);
         return null;
     }
 
