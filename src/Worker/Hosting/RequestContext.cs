@@ -63,7 +63,11 @@ public interface IResponse
     /// <summary>Adds one header as the app gave it (latin-1 bytes).</summary>
     void AddHeader(ReadOnlySpan<byte> name, ReadOnlySpan<byte> value);
 
-    /// <summary>Writes body bytes; the head goes out before the first byte. Blocking: call without the GIL.</summary>
+    /// <summary>
+    /// Writes body bytes; the head goes out before the first byte. It may block: a host that holds a
+    /// lock (the GIL) either releases it around the call or sets RequestContext.Blocking, which the
+    /// response calls around every wait (so a write the socket takes at once costs no hand-off).
+    /// </summary>
     void Write(ReadOnlySpan<byte> data, ChunkHint hint = ChunkHint.Flush);
 
     /// <summary>The app is done: sends the head if not yet sent and ends the body framing.</summary>
@@ -90,6 +94,18 @@ public sealed class RequestContext
     public bool AppFailed { get; set; }
     /// <summary>Number of response body chunks the app produced (uWSGI's "switches").</summary>
     public int Chunks { get; set; }
+    /// <summary>
+    /// Set by the host while it calls IResponse.Write holding its lock: the response leaves it before
+    /// waiting on the socket and re-enters after. Null: the host already released its lock.
+    /// </summary>
+    public IBlockingHook? Blocking { get; set; }
+}
+
+/// <summary>Lets the serving layer drop the host's lock (the GIL) only around waits that block.</summary>
+public interface IBlockingHook
+{
+    void Leave();
+    void Enter();
 }
 
 /// <summary>Hosts the user's application inside a worker.</summary>

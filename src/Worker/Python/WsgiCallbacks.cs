@@ -80,8 +80,11 @@ internal static unsafe partial class WsgiCallbacks
         Py.Py_IncRef(chunk);
         try
         {
-            using (Gil.Release())
-                ctx.Response.Write(new ReadOnlySpan<byte>(p, (int)len), hint);
+            // The GIL stays held: the response leaves it (ctx.Blocking) only if the socket is full.
+            // Releasing it around every small write woke the other serving thread for nothing.
+            ctx.Blocking = st;
+            try { ctx.Response.Write(new ReadOnlySpan<byte>(p, (int)len), hint); }
+            finally { ctx.Blocking = null; }
             return true;
         }
         catch (Exception e)

@@ -47,6 +47,9 @@ public sealed unsafe partial class Response : IResponse
         _lifetime = lifetime;
     }
 
+    /// <summary>The request context whose Blocking hook sends honour (set once by the serving thread).</summary>
+    public RequestContext? Context { get; set; }
+
     public bool HeadSent { get; private set; }
     public int StatusCode => _head.StatusCode;
     public long BodyBytes { get; private set; }

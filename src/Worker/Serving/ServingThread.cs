@@ -42,6 +42,7 @@ public sealed unsafe partial class ServingThread
         _response = new Response(_conn, server.Lifetime);
         _body = new RequestBodyReader(_conn, _response);
         _ctx = new RequestContext { Vars = new RequestVars(), CoreId = core, Body = _body, Response = _response };
+        _response.Context = _ctx;
         _logFormatter = new RequestLogFormatter(o);
         _coreSlot = server.Slot.Core(core);
     }

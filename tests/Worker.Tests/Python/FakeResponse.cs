@@ -44,6 +44,9 @@ public sealed class FakeResponse : IResponse
         Headers.Add((Encoding.Latin1.GetString(name), Encoding.Latin1.GetString(value)));
     }
 
+    /// <summary>The request this response belongs to (set by TestRequest.Run).</summary>
+    public RequestContext? Context { get; set; }
+
     /// <summary>The hint the host gave with each Write, in order.</summary>
     public List<ChunkHint> Hints { get; } = [];
 

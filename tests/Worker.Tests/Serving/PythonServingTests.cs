@@ -10,9 +10,23 @@ namespace DotnetWsgi.Worker.Tests.Serving;
 [Collection("Python")]
 public sealed class PythonServingTests(PythonFixture fx)
 {
-    private ServingFixture Serve() => new(
+    private ServingFixture Serve(int socketTimeout = 2) => new(
         fx.Host("serving_cases", new ServerOptions { Module = "serving_cases:app", PythonPath = [PythonFixture.AppsDir], Threads = 2 }),
-        o => o with { Threads = 2 });
+        o => o with { Threads = 2, SocketTimeout = socketTimeout });
+
+    [Fact]
+    public void BlockedWrite_ReleasesTheGil_SoTheOtherThreadServes()
+    {
+        // socket-timeout far beyond the client's 30 s wait: only a released GIL lets the echo through.
+        using var f = Serve(socketTimeout: 120);
+        using var stuck = f.Connect();
+        stuck.Send("GET /big HTTP/1.1\r\nHost: t\r\n\r\n"); // never read: the worker's write blocks
+        stuck.ReadUntil("HTTP/1.1 200");
+        using var c = f.Connect();
+        c.Send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\n\r\nhi");
+
+        Assert.Equal("2:hi", c.ReadResponse().Body);
+    }
 
     [Fact]
     public void ChunkedPost_ReachesFlask_WithoutContentLength()

@@ -40,3 +40,10 @@ def read():
         with open(request.args["out"], "w") as f:
             f.write("%s: %s" % (type(e).__name__, e))
         raise
+
+
+@app.route("/big")
+def big():
+    # More than loopback socket buffers hold: the write blocks while the client does not read.
+    chunk = b"x" * (1 << 20)
+    return Response((chunk for _ in range(64)), mimetype="application/octet-stream")
