@@ -6,7 +6,8 @@
 // Content-Length or chunked, keep-alive). The host owns the app call and never touches a socket.
 //
 // Threading: each serving thread has one RequestContext it reuses. IRequestBody.Read and
-// IResponse.Write do blocking socket I/O: the Python host calls them with the GIL released.
+// IResponse.Write may block on the socket: the Python host reads with the GIL released, and writes
+// holding it with RequestContext.Blocking set, so the GIL is dropped only if a write must wait.
 
 using DotnetWsgi.Config.Options;
 

@@ -3,7 +3,8 @@
 // [UnmanagedCallersOnly] methods): no Python glue on the request path. They run with the GIL held
 // on the app's thread, find their request in RequestState, and report errors the Python way (set
 // an exception, return NULL). A .NET exception must never unwind through CPython, so each entry
-// point catches everything. Blocking I/O (response writes, body reads) runs with the GIL released.
+// point catches everything. Body reads run with the GIL released; response writes keep it unless the
+// socket is full (the serving layer then drops it through RequestContext.Blocking).
 
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
@@ -65,7 +66,7 @@ internal static unsafe partial class WsgiCallbacks
     }
 
     /// <summary>
-    /// Writes one bytes chunk to the response with the GIL released (the reference is held while
+    /// Writes one bytes chunk to the response, GIL held unless the write must wait (the reference is held while
     /// writing). Returns false when the serving layer failed (st.IoFailure set).
     /// </summary>
     public static bool WriteChunk(RequestState st, PyObj chunk, ChunkHint hint)

@@ -1,7 +1,8 @@
 // Overview
 // The PEP 3333 gateway: one Handle per request on the serving thread. With the GIL: build the
 // environ (WsgiGateway.Environ.cs), call the app with the native start_response, iterate the
-// result writing each bytes chunk with the GIL released, and always call the result's close().
+// result writing each bytes chunk (the GIL is dropped only if the socket is full: see
+// WsgiCallbacks.WriteChunk) with a ChunkHint saying what follows, and always call the result's close().
 // Without the GIL: complete the response, or on an app error log the traceback and answer 500 if
 // the head is not on the wire yet (after it, the serving layer closes the connection). The worker
 // lives on. Serving-layer I/O failures are rethrown to the caller once Python is done.
@@ -87,7 +88,7 @@ internal sealed unsafe partial class WsgiGateway
         bool isList = Py.PyList_Check(result);
         if (isList || Py.PyTuple_Check(result))
         {
-            // Fast path: no iterator object. The size is re-read because a write releases the GIL.
+            // Fast path: no iterator object. The size is re-read because a blocked write releases the GIL.
             // A sized sequence tells the response which chunk is the last (it can add Content-Length).
             for (nint i = 0; i < (isList ? Py.PyList_Size(result) : Py.PyTuple_Size(result)); i++)
             {
