@@ -6,7 +6,8 @@
 // Content-Length or chunked, keep-alive). The host owns the app call and never touches a socket.
 //
 // Threading: each serving thread has one RequestContext it reuses. IRequestBody.Read and
-// IResponse.Write do blocking socket I/O: the Python host calls them with the GIL released.
+// IResponse.Write may block on the socket: the Python host reads with the GIL released, and writes
+// holding it with RequestContext.Blocking set, so the GIL is dropped only if a write must wait.
 
 using DotnetWsgi.Config.Options;
 
@@ -26,6 +27,21 @@ public interface IRequestBody
 }
 
 public sealed class RequestBodyException(string message) : IOException(message);
+
+/// <summary>
+/// What the host knows about the body after a chunk. The response may hold a small chunk only when
+/// it is told more follows at once or nothing follows (then it can add Content-Length); a chunk of
+/// unknown future (a generator's item) goes out now, so streaming apps are not delayed.
+/// </summary>
+public enum ChunkHint
+{
+    /// <summary>Unknown whether or when more follows: send now.</summary>
+    Flush,
+    /// <summary>Another chunk follows without waiting (the next item of a list): may be held.</summary>
+    MoreFollows,
+    /// <summary>This is the last chunk: the whole body is known.</summary>
+    Last,
+}
 
 /// <summary>The response of one request, written by the host in order: Start, headers, Write*, Complete.</summary>
 public interface IResponse
@@ -48,8 +64,12 @@ public interface IResponse
     /// <summary>Adds one header as the app gave it (latin-1 bytes).</summary>
     void AddHeader(ReadOnlySpan<byte> name, ReadOnlySpan<byte> value);
 
-    /// <summary>Writes body bytes; the head goes out before the first byte. Blocking: call without the GIL.</summary>
-    void Write(ReadOnlySpan<byte> data);
+    /// <summary>
+    /// Writes body bytes; the head goes out before the first byte. It may block: a host that holds a
+    /// lock (the GIL) either releases it around the call or sets RequestContext.Blocking, which the
+    /// response calls around every wait (so a write the socket takes at once costs no hand-off).
+    /// </summary>
+    void Write(ReadOnlySpan<byte> data, ChunkHint hint = ChunkHint.Flush);
 
     /// <summary>The app is done: sends the head if not yet sent and ends the body framing.</summary>
     void Complete();
@@ -75,6 +95,18 @@ public sealed class RequestContext
     public bool AppFailed { get; set; }
     /// <summary>Number of response body chunks the app produced (uWSGI's "switches").</summary>
     public int Chunks { get; set; }
+    /// <summary>
+    /// Set by the host while it calls IResponse.Write holding its lock: the response leaves it before
+    /// waiting on the socket and re-enters after. Null: the host already released its lock.
+    /// </summary>
+    public IBlockingHook? Blocking { get; set; }
+}
+
+/// <summary>Lets the serving layer drop the host's lock (the GIL) only around waits that block.</summary>
+public interface IBlockingHook
+{
+    void Leave();
+    void Enter();
 }
 
 /// <summary>Hosts the user's application inside a worker.</summary>

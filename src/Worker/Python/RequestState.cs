@@ -9,8 +9,15 @@ using DotnetWsgi.Worker.Python.CPython;
 
 namespace DotnetWsgi.Worker.Python;
 
-internal sealed class RequestState
+internal sealed unsafe class RequestState : Hosting.IBlockingHook
 {
+    private PyThreadState _saved;
+
+    /// <summary>The serving layer is about to wait on the socket: release the GIL (held by this thread).</summary>
+    public void Leave() => _saved = Py.PyEval_SaveThread();
+
+    public void Enter() => Py.PyEval_RestoreThread(_saved);
+
     [ThreadStatic] private static RequestState? t_current;
 
     private static long _nextToken;

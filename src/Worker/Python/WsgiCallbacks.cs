@@ -3,11 +3,13 @@
 // [UnmanagedCallersOnly] methods): no Python glue on the request path. They run with the GIL held
 // on the app's thread, find their request in RequestState, and report errors the Python way (set
 // an exception, return NULL). A .NET exception must never unwind through CPython, so each entry
-// point catches everything. Blocking I/O (response writes, body reads) runs with the GIL released.
+// point catches everything. Body reads run with the GIL released; response writes keep it unless the
+// socket is full (the serving layer then drops it through RequestContext.Blocking).
 
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
+using DotnetWsgi.Worker.Hosting;
 using DotnetWsgi.Worker.Python.CPython;
 
 namespace DotnetWsgi.Worker.Python;
@@ -53,7 +55,7 @@ internal static unsafe partial class WsgiCallbacks
             if (!st.Started) return Raise(Py.PyExc_AssertionError, "write() called before start_response()");
             if (!Py.PyBytes_Check(data))
                 return Raise(Py.PyExc_TypeError, $"write() argument must be bytes, not {TypeName(data)}");
-            if (!WriteChunk(st, data))
+            if (!WriteChunk(st, data, ChunkHint.Flush))
                 return Raise(Py.PyExc_OSError, $"write to the client failed: {st.IoFailure!.SourceException.Message}");
             return Py.Py_None.NewRef().Release();
         }
@@ -64,10 +66,10 @@ internal static unsafe partial class WsgiCallbacks
     }
 
     /// <summary>
-    /// Writes one bytes chunk to the response with the GIL released (the reference is held while
+    /// Writes one bytes chunk to the response, GIL held unless the write must wait (the reference is held while
     /// writing). Returns false when the serving layer failed (st.IoFailure set).
     /// </summary>
-    public static bool WriteChunk(RequestState st, PyObj chunk)
+    public static bool WriteChunk(RequestState st, PyObj chunk, ChunkHint hint)
     {
         byte* p;
         nint len;
@@ -79,8 +81,11 @@ internal static unsafe partial class WsgiCallbacks
         Py.Py_IncRef(chunk);
         try
         {
-            using (Gil.Release())
-                ctx.Response.Write(new ReadOnlySpan<byte>(p, (int)len));
+            // The GIL stays held: the response leaves it (ctx.Blocking) only if the socket is full.
+            // Releasing it around every small write woke the other serving thread for nothing.
+            ctx.Blocking = st;
+            try { ctx.Response.Write(new ReadOnlySpan<byte>(p, (int)len), hint); }
+            finally { ctx.Blocking = null; }
             return true;
         }
         catch (Exception e)

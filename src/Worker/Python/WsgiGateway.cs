@@ -1,7 +1,8 @@
 // Overview
 // The PEP 3333 gateway: one Handle per request on the serving thread. With the GIL: build the
 // environ (WsgiGateway.Environ.cs), call the app with the native start_response, iterate the
-// result writing each bytes chunk with the GIL released, and always call the result's close().
+// result writing each bytes chunk (the GIL is dropped only if the socket is full: see
+// WsgiCallbacks.WriteChunk) with a ChunkHint saying what follows, and always call the result's close().
 // Without the GIL: complete the response, or on an app error log the traceback and answer 500 if
 // the head is not on the wire yet (after it, the serving layer closes the connection). The worker
 // lives on. Serving-layer I/O failures are rethrown to the caller once Python is done.
@@ -83,16 +84,18 @@ internal sealed unsafe partial class WsgiGateway
     {
         // uWSGI writes a bare bytes result as one chunk (iterating it would yield ints).
         if (Py.PyBytes_Check(result))
-            return Chunk(st, result) ?? (st.Started ? null : AppError("RuntimeError", "the application returned without calling start_response()"));
+            return Chunk(st, result, ChunkHint.Last) ?? (st.Started ? null : AppError("RuntimeError", "the application returned without calling start_response()"));
         bool isList = Py.PyList_Check(result);
         if (isList || Py.PyTuple_Check(result))
         {
-            // Fast path: no iterator object. The size is re-read because a write releases the GIL.
+            // Fast path: no iterator object. The size is re-read because a blocked write releases the GIL.
+            // A sized sequence tells the response which chunk is the last (it can add Content-Length).
             for (nint i = 0; i < (isList ? Py.PyList_Size(result) : Py.PyTuple_Size(result)); i++)
             {
                 PyObj item = isList ? Py.PyList_GetItem(result, i) : Py.PyTuple_GetItem(result, i);
                 if (item.IsNull) return PythonException.Fetch();
-                if (Chunk(st, item) is { } e) return e;
+                nint size = isList ? Py.PyList_Size(result) : Py.PyTuple_Size(result);
+                if (Chunk(st, item, i == size - 1 ? ChunkHint.Last : ChunkHint.MoreFollows) is { } e) return e;
                 if (st.IoFailure is not null) return null;
             }
         }
@@ -108,20 +111,21 @@ internal sealed unsafe partial class WsgiGateway
                     if (!Py.PyErr_Occurred().IsNull) return PythonException.Fetch();
                     break;
                 }
-                if (Chunk(st, item) is { } e) return e;
+                // A generator's next item may take any time: this one goes out now (streaming).
+                if (Chunk(st, item, ChunkHint.Flush) is { } e) return e;
                 if (st.IoFailure is not null) return null;
             }
         }
         return st.Started ? null : AppError("RuntimeError", "the application returned without calling start_response()");
     }
 
-    private static PythonException? Chunk(RequestState st, PyObj item)
+    private static PythonException? Chunk(RequestState st, PyObj item, ChunkHint hint)
     {
         if (!Py.PyBytes_Check(item))
             return AppError("TypeError", $"the application returned a {WsgiCallbacks.TypeName(item)} chunk; WSGI body chunks must be bytes");
         if (!st.Started)
             return AppError("AssertionError", "the application returned body data before calling start_response()");
-        WsgiCallbacks.WriteChunk(st, item);
+        WsgiCallbacks.WriteChunk(st, item, hint);
         return null;
     }
 

@@ -142,6 +142,9 @@ def base_environ(multithread, multiprocess, version, node, file_wrapper):
         "wsgi.multithread": multithread,
         "wsgi.multiprocess": multiprocess,
         "wsgi.errors": sys.stderr,
+        # Deliberate addition (uWSGI 2.0 lacks it): wsgi.input always ends at the end of the body,
+        # even a chunked one; Werkzeug reads an empty body without CONTENT_LENGTH unless this is set.
+        "wsgi.input_terminated": True,
         "uwsgi.version": version,
         "uwsgi.node": node,
     }

@@ -7,6 +7,7 @@
 
 using System.Runtime.InteropServices;
 using DotnetWsgi.Native.Interop;
+using DotnetWsgi.Worker.Hosting;
 
 namespace DotnetWsgi.Worker.Serving;
 
@@ -124,7 +125,12 @@ public sealed unsafe class Connection
     /// Sends every byte of the iovecs (pointers must stay pinned), waiting up to socket-timeout whenever
     /// the peer is not reading. Throws IOException when the peer is gone or too slow.
     /// </summary>
-    public void SendAll(Libc.IoVec* iov, int count)
+    /// <summary>
+    /// Sends everything (non-blocking sends, polling when the socket is full). blocking, if given, is
+    /// left around each poll: the caller may hold the GIL, and a send that completes at once (the
+    /// common small response) then costs no GIL hand-off.
+    /// </summary>
+    public void SendAll(Libc.IoVec* iov, int count, IBlockingHook? blocking = null)
     {
         long deadline = Deadline();
         while (count > 0)
@@ -132,7 +138,10 @@ public sealed unsafe class Connection
             nint n = Libc.SendV(Fd, iov, count);
             if (n == -Errno.EAGAIN)
             {
-                var wait = Wait(Libc.POLLOUT, deadline);
+                blocking?.Leave();
+                ReceiveStatus wait;
+                try { wait = Wait(Libc.POLLOUT, deadline); }
+                finally { blocking?.Enter(); }
                 if (wait == ReceiveStatus.TimedOut) throw new IOException("write timeout (socket-timeout)");
                 if (wait != ReceiveStatus.Data) throw new IOException("write error");
                 continue;

@@ -15,7 +15,8 @@ public sealed unsafe partial class Response
     /// <summary>The app wrote more than the Content-Length it declared (the excess was not sent).</summary>
     public bool Truncated { get; private set; }
 
-    private void CommitHead(bool final)
+    /// <summary>Chooses the framing; knownLength is the whole body's length when it is known.</summary>
+    private void CommitHead(long? knownLength)
     {
         if (_uwsgi)
         {
@@ -27,11 +28,11 @@ public sealed unsafe partial class Response
         if (code < 200 || code == 204 || code == 304) _framing = Framing.NoBody;
         else if (_head.AppSentTransferEncoding) { _framing = Framing.CloseDelimited; _mustClose = true; }
         else if (_head.DeclaredLength >= 0) { _framing = Framing.Length; _lengthLeft = _head.DeclaredLength; }
-        else if (final)
+        else if (knownLength is { } length)
         {
             _framing = Framing.Length;
-            _lengthLeft = _holdLength;
-            _head.AddServerHeader("Content-Length"u8, _holdLength);
+            _lengthLeft = length;
+            _head.AddServerHeader("Content-Length"u8, length);
         }
         else if (_http11) { _framing = Framing.Chunked; _head.AddServerHeader("Transfer-Encoding"u8, "chunked"u8); }
         else { _framing = Framing.CloseDelimited; _mustClose = true; }
@@ -58,7 +59,7 @@ public sealed unsafe partial class Response
             AddBody(iov, ref n, dataPtr, data.Length, frameSlot: 1);
             try
             {
-                if (n > 0) _conn.SendAll(iov, n);
+                if (n > 0) _conn.SendAll(iov, n, Context?.Blocking);
             }
             catch (IOException)
             {

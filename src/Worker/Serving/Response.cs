@@ -7,9 +7,12 @@
 //   app declared Content-Length -> use it, and never send more than it declared (stop, then close);
 //   the whole body is known (Complete with at most one held chunk) -> add Content-Length;
 //   otherwise HTTP/1.1 -> Transfer-Encoding: chunked; HTTP/1.0 -> close-delimited + Connection: close.
-// The first small body chunk is held (copied into a pinned buffer) so head + body leave in one
-// sendmsg and the length can be added; every later or large chunk is sent straight from the app's
-// buffer with the head/chunk framing gathered around it (no second copy). HEAD sends no body bytes
+// The host says what follows each chunk (ChunkHint): a chunk known to be the last commits the head
+// with Content-Length and leaves with it in one sendmsg; a small first chunk that is known to be
+// followed at once (a list item) is held (copied into a pinned buffer) to go out with the next; a
+// chunk of unknown future (a generator's item) is sent at once so streams are not delayed. Every
+// other chunk is sent straight from the app's buffer with the head/chunk framing gathered around it
+// (no second copy). HEAD sends no body bytes
 // but the same headers as GET.
 
 using DotnetWsgi.Config.Options;
@@ -43,6 +46,9 @@ public sealed unsafe partial class Response : IResponse
         _conn = conn;
         _lifetime = lifetime;
     }
+
+    /// <summary>The request context whose Blocking hook sends honour (set once by the serving thread).</summary>
+    public RequestContext? Context { get; set; }
 
     public bool HeadSent { get; private set; }
     public int StatusCode => _head.StatusCode;
@@ -93,22 +99,35 @@ public sealed unsafe partial class Response : IResponse
         _head.AddHeader(name, value);
     }
 
-    public void Write(ReadOnlySpan<byte> data)
+    public void Write(ReadOnlySpan<byte> data, ChunkHint hint = ChunkHint.Flush)
     {
         if (_answered) return;
         if (Broken) throw new IOException("write error: the client disconnected");
         if (!_head.Started) throw new InvalidOperationException("body written before start_response");
         Writes++;
-        if (data.IsEmpty) return;
-        if (!HeadSent && !_holding && data.Length <= HoldCapacity)
+        if (HeadSent)
+        {
+            if (!data.IsEmpty) Send(includeHead: false, data);
+            return;
+        }
+        if (hint == ChunkHint.Last)
+        {
+            // The whole body is the held chunk plus this one: one sendmsg with Content-Length.
+            CommitHead(knownLength: (_holding ? _holdLength : 0) + data.Length);
+            Send(includeHead: true, data);
+            return;
+        }
+        if (data.IsEmpty && hint == ChunkHint.MoreFollows) return;
+        if (hint == ChunkHint.MoreFollows && !_holding && data.Length <= HoldCapacity)
         {
             data.CopyTo(_hold);
             _holdLength = data.Length;
             _holding = true;
             return;
         }
-        if (!HeadSent) CommitHead(final: false);
-        Send(includeHead: !HeadSent, data);
+        if (data.IsEmpty && !_holding) return; // an empty first yield sends nothing yet (the head waits for data)
+        CommitHead(knownLength: null);
+        Send(includeHead: true, data);
     }
 
     public void Complete()
@@ -121,7 +140,7 @@ public sealed unsafe partial class Response : IResponse
         }
         if (!HeadSent)
         {
-            CommitHead(final: true);
+            CommitHead(knownLength: _holding ? _holdLength : 0);
             Send(includeHead: true, default);
         }
         if (_framing == Framing.Chunked && !_isHead) SendRaw("0\r\n\r\n"u8);

@@ -44,8 +44,15 @@ public sealed class FakeResponse : IResponse
         Headers.Add((Encoding.Latin1.GetString(name), Encoding.Latin1.GetString(value)));
     }
 
-    public void Write(ReadOnlySpan<byte> data)
+    /// <summary>The request this response belongs to (set by TestRequest.Run).</summary>
+    public RequestContext? Context { get; set; }
+
+    /// <summary>The hint the host gave with each Write, in order.</summary>
+    public List<ChunkHint> Hints { get; } = [];
+
+    public void Write(ReadOnlySpan<byte> data, ChunkHint hint = ChunkHint.Flush)
     {
+        Hints.Add(hint);
         if (Status is null) throw new InvalidOperationException("Write before Start");
         if (Completed) throw new InvalidOperationException("Write after Complete");
         WriteCalls++;

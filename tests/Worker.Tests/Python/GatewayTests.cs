@@ -178,13 +178,27 @@ public sealed class GatewayTests(PythonFixture fx)
     }
 
     [Fact]
-    public void Write_ReleasesTheGil_WhileTheResponseWrites()
+    public void Write_KeepsTheGil_ButItsBlockingHookReleasesIt()
     {
-        bool? held = null;
-        var response = new FakeResponse { OnWrite = () => held = GilProbe.HeldByThisThread() };
+        var seen = new List<bool>();
+        FakeResponse response = null!;
+        response = new FakeResponse
+        {
+            OnWrite = () =>
+            {
+                var hook = response.Context!.Blocking!;
+                seen.Add(GilProbe.HeldByThisThread());
+                hook.Leave(); // as the serving layer does before it polls a full socket
+                seen.Add(GilProbe.HeldByThisThread());
+                hook.Enter();
+                seen.Add(GilProbe.HeldByThisThread());
+            },
+        };
         new TestRequest().Run(fx.Cases("hello"), response);
 
-        Assert.False(held);
+        Assert.NotEmpty(seen);
+        Assert.Equal(Enumerable.Repeat(new[] { true, false, true }, seen.Count / 3).SelectMany(x => x), seen); // per write
+        Assert.Null(response.Context!.Blocking); // cleared once the write returns
     }
 
     [Fact]

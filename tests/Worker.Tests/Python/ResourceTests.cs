@@ -76,7 +76,7 @@ public sealed class ResourceTests(PythonFixture fx)
         public long Bytes;
         public void Start(ReadOnlySpan<byte> status) { }
         public void AddHeader(ReadOnlySpan<byte> name, ReadOnlySpan<byte> value) { }
-        public void Write(ReadOnlySpan<byte> data) => Bytes += data.Length;
+        public void Write(ReadOnlySpan<byte> data, ChunkHint hint = ChunkHint.Flush) => Bytes += data.Length;
         public void Complete() { }
         public void SendError(int status, string reason) => throw new InvalidOperationException(reason);
     }

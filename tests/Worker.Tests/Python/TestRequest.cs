@@ -51,6 +51,7 @@ public sealed class TestRequest
     {
         response ??= new FakeResponse();
         var ctx = Context(response);
+        response.Context = ctx;
         host.AttachThread();
         try
         {

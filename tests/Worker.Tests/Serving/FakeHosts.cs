@@ -38,7 +38,17 @@ public static class Apps
         ReadAll(ctx.Body);
         ctx.Response.Start("200 OK"u8);
         ctx.Response.AddHeader("Content-Type"u8, "text/plain"u8);
-        foreach (var p in pieces) ctx.Response.Write(Encoding.ASCII.GetBytes(p));
+        for (int i = 0; i < pieces.Length; i++) // as the Python host writes a list result
+            ctx.Response.Write(Encoding.ASCII.GetBytes(pieces[i]), i == pieces.Length - 1 ? ChunkHint.Last : ChunkHint.MoreFollows);
+        ctx.Response.Complete();
+    };
+
+    /// <summary>Writes pieces as a generator's items (the host cannot know what follows).</summary>
+    public static Action<RequestContext> Stream(params string[] pieces) => ctx =>
+    {
+        ReadAll(ctx.Body);
+        ctx.Response.Start("200 OK"u8);
+        foreach (var p in pieces) ctx.Response.Write(Encoding.ASCII.GetBytes(p), ChunkHint.Flush);
         ctx.Response.Complete();
     };
 

@@ -60,7 +60,7 @@ public sealed class HttpServingTests
     [Fact]
     public void Http_UsesChunkedEncoding_ForSeveralChunksOnHttp11()
     {
-        using var f = new ServingFixture(Apps.Pieces("one,", "two,", new string('x', 40000)));
+        using var f = new ServingFixture(Apps.Stream("one,", "two,", new string('x', 40000)));
         using var c = f.Connect();
         c.Send("GET / HTTP/1.1\r\n\r\n");
 
@@ -75,9 +75,21 @@ public sealed class HttpServingTests
     }
 
     [Fact]
+    public void Http_AddsContentLength_WhenAllChunksAreKnown()
+    {
+        using var f = new ServingFixture(Apps.Pieces("one,", "two"));
+        using var c = f.Connect();
+        c.Send("GET / HTTP/1.1\r\n\r\n");
+
+        var reply = c.ReadResponse();
+
+        Assert.Equal(("7", null, "one,two"), (reply.Header("content-length"), reply.Header("transfer-encoding"), reply.Body));
+    }
+
+    [Fact]
     public void Http_DelimitsByClose_ForSeveralChunksOnHttp10()
     {
-        using var f = new ServingFixture(Apps.Pieces("a", "b"));
+        using var f = new ServingFixture(Apps.Stream("a", "b"));
         using var c = f.Connect();
         c.Send("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
 

@@ -18,19 +18,28 @@ public sealed class ServingFixture : IDisposable
 
     public ServingFixture(Action<RequestContext> app, Func<ServerOptions, ServerOptions>? configure = null,
         SocketProtocol protocol = SocketProtocol.Http, bool unix = false, RecyclePolicy? recycle = null)
+        : this(new DelegateHost(app), configure, protocol, unix, recycle)
     {
-        Host = new DelegateHost(app);
+    }
+
+    /// <summary>Serves with any host, e.g. the real Python host (which the caller owns and disposes).</summary>
+    public ServingFixture(IApplicationHost host, Func<ServerOptions, ServerOptions>? configure = null,
+        SocketProtocol protocol = SocketProtocol.Http, bool unix = false, RecyclePolicy? recycle = null)
+    {
+        AppHost = host;
         var spec = unix ? BindUnix(protocol) : BindTcp(protocol);
         var options = new ServerOptions { Sockets = [spec], Threads = 1, SocketTimeout = 2 };
         Options = configure?.Invoke(options) ?? options;
         Logger = new LoggerConfiguration().MinimumLevel.Verbose().WriteTo.Sink(Sink).CreateLogger();
         Scoreboard = Scoreboard.Create(Path.Combine(_dir, "scoreboard"), 1, Math.Max(1, Options.Threads));
         var listeners = _sockets.Select((s, i) => new Listener((int)s.Handle, Options.Sockets[i])).ToList();
-        Server = new WorkerServer(Options, listeners, Host, Logger, Scoreboard, 1, recycle: recycle);
+        Server = new WorkerServer(Options, listeners, AppHost, Logger, Scoreboard, 1, recycle: recycle);
         Server.Start();
     }
 
-    public DelegateHost Host { get; }
+    public IApplicationHost AppHost { get; }
+    /// <summary>The test's delegate host (only for the delegate constructor).</summary>
+    public DelegateHost Host => (DelegateHost)AppHost;
     public ServerOptions Options { get; }
     public CollectingSink Sink { get; } = new();
     public Serilog.Core.Logger Logger { get; }

@@ -31,6 +31,23 @@ public sealed class TestClient : IDisposable
     public void Send(string text) => Send(Encoding.Latin1.GetBytes(text));
     public void Send(byte[] bytes) => Socket.Send(bytes);
 
+    /// <summary>
+    /// Receives until everything received so far contains needle (each receive waits up to 30 s);
+    /// returns that text and keeps it buffered.
+    /// </summary>
+    public string ReadUntil(string needle)
+    {
+        var buf = new byte[65536];
+        string text;
+        while (!(text = Encoding.Latin1.GetString(_pending.ToArray())).Contains(needle, StringComparison.Ordinal))
+        {
+            int n = Socket.Receive(buf);
+            if (n == 0) break;
+            _pending.Write(buf, 0, n);
+        }
+        return text;
+    }
+
     /// <summary>Reads until the peer closes; returns everything received.</summary>
     public string ReadToClose()
     {

@@ -1,7 +1,8 @@
 // Overview
 // The GIL as using-scopes. Every serving thread owns one PyThreadState (created by AttachThread);
 // Gil.Acquire takes the GIL with it and Dispose releases it. Gil.Release is the inverse, used
-// inside a GIL scope around blocking I/O (socket reads and writes) so other threads run Python.
+// inside a GIL scope around blocking I/O (body reads) so other threads run Python. Response writes
+// keep the GIL and let the serving layer drop it only around a wait (RequestState as IBlockingHook).
 
 namespace DotnetWsgi.Worker.Python.CPython;
 

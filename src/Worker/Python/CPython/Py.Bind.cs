@@ -59,6 +59,7 @@ public static unsafe partial class Py
         PyUnicode_AsLatin1String = (delegate* unmanaged<PyObj, PyRef>)r.Fn("PyUnicode_AsLatin1String");
         PyBytes_FromStringAndSize = (delegate* unmanaged<byte*, nint, PyRef>)r.Fn("PyBytes_FromStringAndSize");
         PyBytes_AsStringAndSize = (delegate* unmanaged<PyObj, byte**, nint*, int>)r.Fn("PyBytes_AsStringAndSize");
+        _PyBytes_Resize = (delegate* unmanaged<PyObj*, nint, int>)r.Fn("_PyBytes_Resize");
         PyLong_FromLongLong = (delegate* unmanaged<long, PyRef>)r.Fn("PyLong_FromLongLong");
         PyLong_AsLongLong = (delegate* unmanaged<PyObj, long>)r.Fn("PyLong_AsLongLong");
         PyBool_FromLong = (delegate* unmanaged<long, PyRef>)r.Fn("PyBool_FromLong");

@@ -64,6 +64,8 @@ public static unsafe partial class Py
     public static delegate* unmanaged<PyObj, PyRef> PyUnicode_AsLatin1String;
     public static delegate* unmanaged<byte*, nint, PyRef> PyBytes_FromStringAndSize;
     public static delegate* unmanaged<PyObj, byte**, nint*, int> PyBytes_AsStringAndSize;
+    /// <summary>Shrinks a new, unshared bytes object in place; on failure frees it and sets *bytes to NULL.</summary>
+    public static delegate* unmanaged<PyObj*, nint, int> _PyBytes_Resize;
     public static delegate* unmanaged<long, PyRef> PyLong_FromLongLong;
     public static delegate* unmanaged<PyObj, long> PyLong_AsLongLong;
     public static delegate* unmanaged<long, PyRef> PyBool_FromLong;
