@@ -1,4 +1,4 @@
-// Syscalls the master needs beyond the shared set: session control for daemonize.
+// Process and session control: setsid for daemonize, setpgid for workers, setgroups for uid drops.
 // One method per call, errno to NativeException, no logic (see Libc.cs).
 
 using System.Runtime.InteropServices;
@@ -21,8 +21,17 @@ public static partial class Libc
         if (setgroups((nuint)groups.Length, groups) != 0) throw new NativeException("setgroups", Marshal.GetLastPInvokeError());
     }
 
+    /// <summary>setpgid(0, 0): make this process the leader of a new process group.</summary>
+    public static void SetOwnProcessGroup()
+    {
+        if (setpgid(0, 0) != 0) throw new NativeException("setpgid", Marshal.GetLastPInvokeError());
+    }
+
     [LibraryImport(LibC, SetLastError = true)]
     private static partial int setsid();
+
+    [LibraryImport(LibC, SetLastError = true)]
+    private static partial int setpgid(int pid, int pgid);
 
     [LibraryImport(LibC, SetLastError = true)]
     private static partial int setgroups(nuint size, ReadOnlySpan<uint> list);

@@ -36,6 +36,10 @@ public static class WorkerProgram
         {
             Libc.SetParentDeathSignal(Signals.SIGKILL);
             if (Libc.GetPpid() != env.MasterPid) return WorkerContract.ExitImmediate; // orphaned already
+            // Leave the master's process group: a terminal's Ctrl-C sends SIGINT to the whole
+            // foreground group, and SIGINT stops a worker at once. Only the master should get it,
+            // so that Ctrl-C is the master's graceful stop (in-flight requests finish).
+            Libc.SetOwnProcessGroup();
         }
 
         ServerOptions options;

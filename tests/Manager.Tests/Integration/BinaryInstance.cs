@@ -25,7 +25,13 @@ public sealed partial class BinaryInstance : IDisposable
     public int Port { get; } = MasterHostProcess.FreePort();
 
     /// <summary>Starts the binary; extra holds more ini lines (`key = value`).</summary>
-    public BinaryInstance(int processes, params string[] extra)
+    public BinaryInstance(int processes, params string[] extra) : this(processes, newProcessGroup: false, extra) { }
+
+    /// <summary>
+    /// newProcessGroup: start it through setsid(1) (same pid, a session and process group of its
+    /// own), so a test can signal the whole group as a terminal's Ctrl-C does without hitting itself.
+    /// </summary>
+    public BinaryInstance(int processes, bool newProcessGroup, params string[] extra)
     {
         File.Copy(Path.Combine(AppContext.BaseDirectory, "apps", "app.py"), AppFile);
         File.WriteAllLines(Ini,
@@ -38,7 +44,11 @@ public sealed partial class BinaryInstance : IDisposable
             "worker-reload-mercy = 30",
             .. extra,
         ]);
-        var info = new ProcessStartInfo(BinaryFactAttribute.Binary) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false, WorkingDirectory = Dir };
+        var info = new ProcessStartInfo(newProcessGroup ? "/usr/bin/setsid" : BinaryFactAttribute.Binary)
+        {
+            RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false, WorkingDirectory = Dir,
+        };
+        if (newProcessGroup) info.ArgumentList.Add(BinaryFactAttribute.Binary);
         info.ArgumentList.Add("--ini");
         info.ArgumentList.Add(Ini);
         _process = new Process { StartInfo = info };

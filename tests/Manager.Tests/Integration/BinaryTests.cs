@@ -103,6 +103,17 @@ public class BinaryTests
     }
 
     [BinaryFact]
+    public void CtrlC_SigintToTheWholeProcessGroup_FinishesTheRequestInFlight()
+    {
+        using var dn = new BinaryInstance(1, newProcessGroup: true).WaitServing();
+        var inFlight = Task.Run(() => dn.Get("/sleep?s=3"));
+        Wait.Until(() => Libc.Kill(dn.Pid, Signals.SIGUSR2) == 0 && dn.Logged("is managing request GET /sleep?s=3"), "the request to be in progress");
+        Assert.Equal(0, Libc.Kill(-dn.Pid, Signals.SIGINT)); // what a terminal's Ctrl-C does: the whole foreground group
+        Assert.Equal(0, dn.WaitForExit());
+        Assert.Matches("^[0-9]+$", inFlight.Result);
+    }
+
+    [BinaryFact]
     public void LimitAs_RecyclesAWorkerGrownOverTheCap_WithoutTakingTheServiceDown()
     {
         using var dn = new BinaryInstance(1, "limit-as = 160").WaitServing();
