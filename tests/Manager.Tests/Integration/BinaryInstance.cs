@@ -5,6 +5,7 @@
 
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using DotnetWsgi.Manager.Tests.Nginx;
 using DotnetWsgi.Manager.Tests.Support;
 using DotnetWsgi.Native.Interop;
 
@@ -22,7 +23,7 @@ public sealed partial class BinaryInstance : IDisposable
     public string AppFile => Path.Combine(Dir, "app.py");
     public string Ini => Path.Combine(Dir, "app.ini");
     public string PidfilePath => Path.Combine(Dir, "app.pid");
-    public int Port { get; } = MasterHostProcess.FreePort();
+    public int Port { get; } = Repo.FreePort();
 
     /// <summary>Starts the binary; extra holds more ini lines (`key = value`).</summary>
     public BinaryInstance(int processes, params string[] extra) : this(processes, newProcessGroup: false, extra) { }

@@ -5,10 +5,9 @@
 // pid it logged, by pid.
 
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using DotnetWsgi.Config.Options;
+using DotnetWsgi.Manager.Tests.Nginx;
 using DotnetWsgi.Native.Interop;
 
 namespace DotnetWsgi.Manager.Tests.Support;
@@ -27,7 +26,7 @@ public sealed partial class MasterHostProcess : IDisposable
     public string AppFile => Path.Combine(Dir, "app.py");
     public string OptionsFile => Path.Combine(Dir, "options.json");
     public string PidfilePath => Path.Combine(Dir, "master.pid");
-    public int Port { get; } = FreePort();
+    public int Port { get; } = Repo.FreePort();
     public ServerOptions Options { get; private set; }
     public Process Process => _process ?? throw new InvalidOperationException("not started");
 
@@ -85,13 +84,6 @@ public sealed partial class MasterHostProcess : IDisposable
         if (!Process.WaitForExit((int)Wait.Deadline.TotalMilliseconds)) throw new TimeoutException("master did not exit");
         Process.WaitForExit(); // after a true from the timed wait: drains the asynchronous output readers
         return Process.ExitCode;
-    }
-
-    public static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
     }
 
     public void Dispose()
