@@ -133,9 +133,9 @@ public sealed partial class Master
 
     private void SignalWorker(WorkerEntry w, int signal)
     {
-        int errno = _deps.Launcher.Signal(w.Pid, signal);
-        if (errno != 0 && errno != Errno.ESRCH)
-            _log.Error("cannot send {Signal} to worker {WorkerId} (pid: {Pid}): errno {Errno}", Signals.Name(signal), w.Id, w.Pid, errno);
+        int result = _deps.Launcher.Signal(w.Pid, signal);
+        if (result != 0 && result != -Errno.ESRCH)
+            _log.Error("cannot send {Signal} to worker {WorkerId} (pid: {Pid}): {Reason}", Signals.Name(signal), w.Id, w.Pid, new NativeException("kill", result).Message);
     }
 
     /// <summary>A worker exited: forget it, log as uWSGI does, account boot failures.</summary>
