@@ -154,7 +154,7 @@ public sealed partial class Master
         long cap = _options.LimitAs * 1024 * 1024;
         foreach (var w in _table.Live.ToList())
         {
-            long rss = ProcStatus.RssBytes(w.Pid);
+            long rss = _deps.Proc.Memory(w.Pid)?.Rss ?? 0;
             if (rss <= 0) continue;
             _deps.Scoreboard.Slot(w.Id).RssBytes = rss;
             if (_options.EvilReloadOnRss > 0 && rss > _options.EvilReloadOnRss << 20)

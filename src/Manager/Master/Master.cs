@@ -33,6 +33,8 @@ public sealed record MasterDependencies(
     public Action? WritePidfiles { get; init; }
     /// <summary>Stats server and admin HTTP: the loop publishes a snapshot of the table to it every iteration.</summary>
     public Observability.ObservabilityHost? Observability { get; init; }
+    /// <summary>The /proc reader (workers' memory).</summary>
+    public ProcFs Proc { get; init; } = ProcFs.Default;
 }
 
 public enum MasterState { Running, Stopping, StoppingNow }

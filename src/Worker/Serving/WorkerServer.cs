@@ -138,7 +138,7 @@ public sealed class WorkerServer : IDisposable
     }
 
     private static (long, long)? ReadMemory()
-        => Libc.ReadSelfMemory(out long vsz, out long rss) ? (vsz, rss) : null;
+        => ProcFs.Default.SelfMemory() is { } m ? (m.Vsz, m.Rss) : null;
 
     public void Dispose()
     {
