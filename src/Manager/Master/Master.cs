@@ -84,6 +84,11 @@ public sealed partial class Master
 
     public void Enqueue(MasterCommand command, string source) => Enqueue(new CommandReceived(command, source));
 
+    /// <summary>Adds a recurring check to the loop (features such as timers and daemons). Call before RunAsync,
+    /// or from the loop thread. A check that throws is logged and the loop goes on.</summary>
+    public void AddCheck(string name, TimeSpan interval, Action check, bool whileStopping = false)
+        => _checks.Add(name, interval, check, whileStopping);
+
     /// <summary>Starts the first generation.</summary>
     public void Start()
     {
