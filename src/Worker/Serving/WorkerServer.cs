@@ -135,7 +135,7 @@ public sealed class WorkerServer : IDisposable
     /// worker gracefully once the replacement accepts, so recycles never leave fewer workers accepting.
     /// Without a master the worker retires itself.
     /// </summary>
-    public bool MasterReplacesOnRecycle { get; init; }
+    public bool MasterReplacesOnRecycle { get; set; }
 
     /// <summary>Called by a serving thread after each request: asks for (or does) a recycle when the policy says so.</summary>
     internal void AfterRequest(long workerRequests)
@@ -147,7 +147,7 @@ public sealed class WorkerServer : IDisposable
             if (Interlocked.Exchange(ref _recycleAsked, 1) != 0) return;
             var slot = Slot; // a view over shared memory: setting through a copy writes the slot
             slot.RecycleDueMs = Time.GetUtcNow().ToUnixTimeMilliseconds();
-            Log.Information("worker recycle: {Reason}; serving until the master's replacement accepts", reason);
+            Log.Information("worker recycle: {Reason:l}; serving until the master's replacement accepts", reason);
         }
         else if (RequestStop()) Log.Recycling(reason, Pid);
     }
