@@ -62,6 +62,7 @@ public sealed partial class Master
         if (_reloadConfig is not null && !ApplyNewConfig()) return;
         BeginGeneration(brutal ? RolloutMode.None : RolloutMode.Parallel);
         if (brutal) foreach (var w in _table.Live.ToList()) StopImmediately(w, StopReason.Reload);
+        NotifyReloading(brutal ? "brutal reload" : "graceful reload");
     }
 
     /// <summary>Re-reads the configuration; a broken one keeps the running one (and says why).</summary>
@@ -95,6 +96,7 @@ public sealed partial class Master
         _log.Information(brutal ? "brutally reloading workers ({Source})" : "gracefully reloading workers ({Source})", source);
         BeginGeneration(brutal ? RolloutMode.None : RolloutMode.Parallel);
         if (brutal) foreach (var w in _table.Live.ToList()) StopImmediately(w, StopReason.Reload);
+        NotifyReloading(brutal ? "brutal workers reload" : "workers reload");
     }
 
     private void ChainReload(string source)
@@ -106,6 +108,7 @@ public sealed partial class Master
         }
         _log.Information("chain reload starting... ({Source})", source);
         BeginGeneration(RolloutMode.Chain);
+        NotifyReloading("chain reload");
     }
 
     private void GracefulStop(string source)

@@ -199,6 +199,7 @@ public sealed partial class Master
     /// <summary>Stop everything: gracefully (in-flight requests finish within the mercy) or at once.</summary>
     private void StopAll(bool immediate, StopReason reason)
     {
+        if (State == MasterState.Running) NotifyStopping();
         State = immediate ? MasterState.StoppingNow : MasterState.Stopping;
         foreach (var w in _table.All.ToList())
         {

@@ -36,6 +36,8 @@ public sealed record MasterDependencies(
     public Action? WritePidfiles { get; init; }
     /// <summary>Stats server and admin HTTP: the loop publishes a snapshot of the table to it every iteration.</summary>
     public Observability.ObservabilityHost? Observability { get; init; }
+    /// <summary>systemd's notify socket, when the service runs under systemd with Type=notify.</summary>
+    public SystemdNotifier? Notifier { get; init; }
     /// <summary>The /proc reader (workers' memory).</summary>
     public ProcFs Proc { get; init; } = ProcFs.Default;
 }
@@ -68,6 +70,7 @@ public sealed partial class Master
         _target = ClampTarget(options.Processes);
         InitChecks();
         InitWatchers();
+        InitSystemd();
     }
 
     public MasterState State { get; private set; } = MasterState.Running;
@@ -108,6 +111,7 @@ public sealed partial class Master
             Guarded(PollScoreboard, "scoreboard poll");
             _checks.RunDue(stopping: State != MasterState.Running, Guarded);
             Guarded(ManageWorkers, "convergence");
+            Guarded(NotifyReadyWhenServing, "systemd notification");
             Guarded(PublishSnapshot, "stats snapshot");
         }
         return ExitCode;
@@ -154,5 +158,6 @@ public sealed partial class Master
         PollScoreboard();
         _checks.RunAll(stopping: State != MasterState.Running, (action, _) => action());
         ManageWorkers();
+        NotifyReadyWhenServing();
     }
 }
