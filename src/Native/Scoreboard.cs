@@ -6,13 +6,17 @@
 // reader never sees a torn value; a reader may see a slot mid-update across fields, which every
 // consumer tolerates (they are counters and timestamps).
 //
-// Layout (little-endian, all fields 8 bytes):
+// Layout (little-endian, all fields 8 bytes), version LayoutVersion:
 //   header  : magic, version, workers, cores-per-worker, slot size, core size, instance requests, reserved
 //   slot[w] : pid, generation, state, requests, exceptions, tx bytes, running time us, avg rt us,
-//             last spawn unix s, harakiri count, rss bytes, vsz bytes, reserved x4
+//             last spawn unix s, harakiri count, rss bytes, vsz bytes, recycle due (unix ms),
+//             reserved x3
 //             then core[c] : request start (unix ms, 0 = idle), requests, request info (URI text)
 //             then stats extension (ExtWords): responses by status class 1xx..5xx, latency histogram
 //             bucket counts (LatencyBucketsUs, then +Inf), latency sum us (for /metrics; never reset)
+// Open checks the header against this build's layout (version, slot and core sizes, file length):
+// a worker of another build must fail to boot with a clear message, not read the wrong words.
+// Bump LayoutVersion with every change of the layout above.
 // A core's request info is RequestInfoBytes of "METHOD URI" (UTF-8, NUL-padded) for harakiri logs
 // and USR2 reports; it is written before the request start is published.
 
@@ -34,6 +38,8 @@ public enum WorkerSlotState : long
 public sealed unsafe class Scoreboard : IDisposable
 {
     private const long Magic = 0x44574e5453434f52; // "DWNTSCOR"
+    /// <summary>Layout version written by Create and required by Open (2: recycle-due word).</summary>
+    public const long LayoutVersion = 2;
     private const int HeaderWords = 8;
     private const int SlotWords = 16;
     private const int CoreWords = 2;
@@ -49,7 +55,8 @@ public sealed unsafe class Scoreboard : IDisposable
     public int Workers { get; }
     public int CoresPerWorker { get; }
     public string Path { get; }
-    private int SlotBytes => SlotWords * 8 + CoresPerWorker * CoreBytes + ExtWords * 8;
+    private int SlotBytes => SlotBytesFor(CoresPerWorker);
+    private static int SlotBytesFor(long cores) => (int)(SlotWords * 8 + cores * CoreBytes + ExtWords * 8);
 
     private Scoreboard(string path, MemoryMappedFile file, int workers, int cores)
     {
@@ -66,28 +73,39 @@ public sealed unsafe class Scoreboard : IDisposable
     /// <summary>Creates (truncating) a scoreboard file for the master.</summary>
     public static Scoreboard Create(string path, int workers, int coresPerWorker)
     {
-        long size = HeaderWords * 8 + (long)workers * (SlotWords * 8 + coresPerWorker * CoreBytes + ExtWords * 8);
+        long size = HeaderWords * 8 + (long)workers * SlotBytesFor(coresPerWorker);
         using (var fs = new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.ReadWrite))
             fs.SetLength(size);
         var file = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, size, MemoryMappedFileAccess.ReadWrite);
         var sb = new Scoreboard(path, file, workers, coresPerWorker);
         long* h = (long*)sb._base;
-        h[1] = 1; h[2] = workers; h[3] = coresPerWorker; h[4] = sb.SlotBytes; h[5] = CoreBytes;
+        h[1] = LayoutVersion; h[2] = workers; h[3] = coresPerWorker; h[4] = sb.SlotBytes; h[5] = CoreBytes;
         Volatile.Write(ref h[0], Magic);
         return sb;
     }
 
-    /// <summary>Opens an existing scoreboard (worker side).</summary>
+    /// <summary>Opens an existing scoreboard (worker side). Throws InvalidDataException naming what does
+    /// not match this build's layout.</summary>
     public static Scoreboard Open(string path)
     {
         long workers, cores;
         using (var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
         {
             Span<byte> header = stackalloc byte[HeaderWords * 8];
+            if (fs.Length < header.Length) throw new InvalidDataException($"{path} is not a dotnetwsgi scoreboard (only {fs.Length} bytes)");
             fs.ReadExactly(header);
             if (BitConverter.ToInt64(header) != Magic) throw new InvalidDataException($"{path} is not a dotnetwsgi scoreboard");
+            long version = BitConverter.ToInt64(header[8..]);
+            if (version != LayoutVersion)
+                throw new InvalidDataException($"{path}: scoreboard layout version {version}, this build reads version {LayoutVersion} (master and worker are different builds)");
             workers = BitConverter.ToInt64(header[16..]);
             cores = BitConverter.ToInt64(header[24..]);
+            long slotBytes = BitConverter.ToInt64(header[32..]), coreBytes = BitConverter.ToInt64(header[40..]);
+            if (workers < 1 || cores < 1 || coreBytes != CoreBytes || slotBytes != SlotBytesFor(cores))
+                throw new InvalidDataException($"{path}: scoreboard slot size {slotBytes} / core size {coreBytes} for {cores} cores does not match this build's {SlotBytesFor(Math.Max(cores, 1))} / {CoreBytes}");
+            long expected = HeaderWords * 8 + workers * slotBytes;
+            if (fs.Length < expected)
+                throw new InvalidDataException($"{path}: scoreboard is {fs.Length} bytes, its header needs {expected}");
         }
         var file = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.ReadWrite);
         return new Scoreboard(path, file, (int)workers, (int)cores);
@@ -133,6 +151,10 @@ public readonly unsafe struct WorkerSlot
     public long HarakiriCount => Volatile.Read(ref _p[9]);
     public long RssBytes { get => Volatile.Read(ref _p[10]); set => Volatile.Write(ref _p[10], value); }
     public long VszBytes { get => Volatile.Read(ref _p[11]); set => Volatile.Write(ref _p[11], value); }
+
+    /// <summary>Unix ms at which the worker asked to be recycled (max-requests, reload-on-rss/as), 0 when not.
+    /// The worker keeps serving; the master starts its replacement and retires it once that one accepts.</summary>
+    public long RecycleDueMs { get => Volatile.Read(ref _p[12]); set => Volatile.Write(ref _p[12], value); }
 
     public void AddHarakiri() => Interlocked.Increment(ref _p[9]);
 

@@ -15,7 +15,7 @@ public sealed class LibcTests
         int pid = p.Id;
         p.Dispose();
         // The runtime reaped it; the pid is free (reuse within this test is practically impossible).
-        Assert.Equal(Errno.ESRCH, Libc.Kill(pid, 0));
+        Assert.Equal(-Errno.ESRCH, Libc.Kill(pid, 0));
     }
 
     [Fact]
@@ -43,7 +43,7 @@ public sealed class LibcTests
         {
             Assert.Equal(0, Libc.MkFifo(path, 0x180 /* 0600 */));
             Assert.True(Libc.IsFifo(path));
-            Assert.Equal(Errno.EEXIST, Libc.MkFifo(path, 0x180));
+            Assert.Equal(-Errno.EEXIST, Libc.MkFifo(path, 0x180));
         }
         finally { File.Delete(path); }
     }

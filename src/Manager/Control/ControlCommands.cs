@@ -23,8 +23,9 @@ public static class ControlCommands
             error.WriteLine($"dotnetwsgi --{verb}: {problem}");
             return ExitFailed;
         }
-        int errno = Libc.Kill(pid, signal);
-        if (errno == 0) return 0;
+        int result = Libc.Kill(pid, signal);
+        if (result == 0) return 0;
+        int errno = -result;
         error.WriteLine(errno switch
         {
             Errno.ESRCH => $"dotnetwsgi --{verb}: pidfile {pidfile} is stale: no process {pid} is running",

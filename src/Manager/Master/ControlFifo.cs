@@ -37,8 +37,8 @@ public sealed class ControlFifo : IDisposable
     private void Create(string path)
     {
         File.Delete(path);
-        int errno = Libc.MkFifo(path, 0b110_000_000); // 0600, as uWSGI
-        if (errno != 0) throw new MasterStartupException($"cannot create master-fifo {path}: {new NativeException("mkfifo", errno).Message}");
+        int result = Libc.MkFifo(path, 0b110_000_000); // 0600, as uWSGI
+        if (result != 0) throw new MasterStartupException($"cannot create master-fifo {path}: {new NativeException("mkfifo", result).Message}");
         _created.Add(path);
     }
 

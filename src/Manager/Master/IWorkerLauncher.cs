@@ -12,6 +12,6 @@ public interface IWorkerLauncher
     /// <summary>Starts a worker and returns its pid; exited is called (on any thread) with pid and exit code.</summary>
     int Start(WorkerSpawn spawn, Action<int, int> exited);
 
-    /// <summary>Sends a signal. Returns 0 or the errno (ESRCH: already gone).</summary>
+    /// <summary>Sends a signal. Returns 0 or -errno (-ESRCH: already gone), as Libc.Kill.</summary>
     int Signal(int pid, int signal);
 }

@@ -22,7 +22,7 @@ public sealed record Listener(SocketSpec Spec, Socket Socket, int Fd, ulong? Ino
     public static string KeyOf(SocketSpec spec) => spec.Family == SocketFamily.Unix ? "unix:" + spec.Path : $"tcp:{spec.Host}:{spec.Port}";
 }
 
-public sealed class ListenerSet(int backlog, ILogger log) : IDisposable
+public sealed partial class ListenerSet(int backlog, ILogger log) : IDisposable
 {
     private List<Listener> _listeners = [];
     private readonly List<Listener> _created = [];
@@ -39,10 +39,11 @@ public sealed class ListenerSet(int backlog, ILogger log) : IDisposable
         for (int i = 0; i < specs.Count; i++)
         {
             var existing = _listeners.FirstOrDefault(l => l.Key == Listener.KeyOf(specs[i]));
-            var listener = existing is not null ? existing with { Spec = specs[i] } : Bind(specs[i]);
+            var activated = existing is null ? TakeActivated(specs[i]) : null;
+            var listener = existing is not null ? existing with { Spec = specs[i] } : activated ?? Bind(specs[i]);
             next.Add(listener);
-            log.Information(existing is not null
-                ? "uwsgi socket {Index} inherited {Kind} address {Address} fd {Fd}"
+            log.Information(existing is not null ? "uwsgi socket {Index} inherited {Kind} address {Address} fd {Fd}"
+                : activated is not null ? "uwsgi socket {Index} inherited from systemd: {Kind} address {Address} fd {Fd}"
                 : "uwsgi socket {Index} bound to {Kind} address {Address} fd {Fd}",
                 i, KindOf(specs[i]), Describe(specs[i]), listener.Fd);
         }
@@ -156,6 +157,8 @@ public sealed class ListenerSet(int backlog, ILogger log) : IDisposable
     {
         foreach (var l in _listeners) Close(l, vacuum);
         _listeners = [];
+        foreach (var s in _activated) s.Dispose();
+        _activated.Clear();
     }
 
     private void Close(Listener l, bool unlink)

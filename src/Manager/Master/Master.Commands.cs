@@ -46,10 +46,11 @@ public sealed partial class Master
     }
 
     /// <summary>As uWSGI, a reload request while one is still replacing workers is ignored (every
-    /// worker's py-autoreload may signal the same change).</summary>
+    /// worker's py-autoreload may signal the same change). Workers replaced on their own (recycle,
+    /// lifetime) are no reload: a reload then replaces every worker.</summary>
     private bool ReloadInProgress(string source)
     {
-        if (!_table.Live.Any(w => w.ReplaceWhenReady)) return false;
+        if (!_rollout.InProgress) return false;
         _log.Information("{Source}: a reload is already in progress, request ignored", source);
         return true;
     }
@@ -59,9 +60,9 @@ public sealed partial class Master
         if (!brutal && ReloadInProgress(source)) return;
         _log.Information(brutal ? "...brutally killing workers... ({Source})" : "...gracefully reloading workers... ({Source})", source);
         if (_reloadConfig is not null && !ApplyNewConfig()) return;
-        BeginGeneration(replace: !brutal);
-        if (brutal) foreach (var w in _table.Live.ToList()) StopImmediately(w, "reload");
-        _oneAtATime = false;
+        BeginGeneration(brutal ? RolloutMode.None : RolloutMode.Parallel);
+        if (brutal) foreach (var w in _table.Live.ToList()) StopImmediately(w, StopReason.Reload);
+        NotifyReloading(brutal ? "brutal reload" : "graceful reload");
     }
 
     /// <summary>Re-reads the configuration; a broken one keeps the running one (and says why).</summary>
@@ -93,21 +94,21 @@ public sealed partial class Master
     {
         if (!brutal && ReloadInProgress(source)) return;
         _log.Information(brutal ? "brutally reloading workers ({Source})" : "gracefully reloading workers ({Source})", source);
-        BeginGeneration(replace: !brutal);
-        if (brutal) foreach (var w in _table.Live.ToList()) StopImmediately(w, "reload");
-        _oneAtATime = false;
+        BeginGeneration(brutal ? RolloutMode.None : RolloutMode.Parallel);
+        if (brutal) foreach (var w in _table.Live.ToList()) StopImmediately(w, StopReason.Reload);
+        NotifyReloading(brutal ? "brutal workers reload" : "workers reload");
     }
 
     private void ChainReload(string source)
     {
-        if (_oneAtATime)
+        if (_rollout.Mode == RolloutMode.Chain)
         {
             _log.Information("chain reload already running... ({Source})", source);
             return;
         }
         _log.Information("chain reload starting... ({Source})", source);
-        BeginGeneration(replace: true);
-        _oneAtATime = true;
+        BeginGeneration(RolloutMode.Chain);
+        NotifyReloading("chain reload");
     }
 
     private void GracefulStop(string source)
@@ -119,14 +120,14 @@ public sealed partial class Master
         }
         _log.Information("graceful shutdown triggered by {Source}...", source);
         if (_paused) TogglePause();
-        StopAll(immediate: false, "shutdown");
+        StopAll(immediate: false, StopReason.Shutdown);
     }
 
     private void StopNow(string source)
     {
         _log.Information("{Source} received...killing workers...", source);
         if (_paused) TogglePause();
-        StopAll(immediate: true, "shutdown");
+        StopAll(immediate: true, StopReason.Shutdown);
     }
 
     private void TogglePause()

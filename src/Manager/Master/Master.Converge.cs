@@ -1,10 +1,12 @@
 // Convergence: after every event ManageWorkers() compares the wanted workers with the table and
-// spawns or retires. Reloads do not script steps; they bump the generation and mark the running
-// workers ReplaceWhenReady, and this file replaces them:
+// spawns or retires. Nothing scripts steps: reloads start a new generation (Rollout) and mark the
+// running workers ReplaceWhenReady, recycles and lifetime/memory checks mark single workers, and
+// this file replaces them:
 //   - a marked worker is retired (gracefully) only when a fresh worker is accepting in its place, so
-//     the number of accepting workers never drops below the target (chain, reload, lifetime);
-//   - in one-at-a-time mode (chain reload) the next replacement starts only after the previous one
-//     is ready;
+//     the number of accepting workers never drops below the target (reload, chain, recycle, lifetime);
+//   - the rollout mode says how many replacements start at once: all (graceful reload) or one at a
+//     time (chain reload, and workers marked on their own, so recycles that fall due together are
+//     staggered instead of all restarting together);
 //   - a fresh worker that cannot load the app while marked workers remain aborts the replacement:
 //     the marked workers are adopted and keep serving.
 
@@ -17,18 +19,10 @@ public sealed partial class Master
 {
     private const int StopSignalGraceful = Signals.SIGTERM;
     private const int StopSignalImmediate = Signals.SIGINT;
-    // Stops that cut a worker short: its exit is logged as a death and it is respawned.
-    private const string HarakiriReason = "harakiri";
-    private const string MemoryKillReason = "limit-as";
 
-    private long _generation;
+    private readonly Rollout _rollout = new();
+    private readonly SpawnThrottle _throttle;
     private int _target;
-    private bool _oneAtATime;
-    private int _spawnedInGeneration;
-    private bool _everReady;
-    private int _bootFailures;
-    private DateTimeOffset _nextSpawnAt;
-    private string _configPath = "";
 
     private int ClampTarget(int wanted)
     {
@@ -38,15 +32,14 @@ public sealed partial class Master
         return max;
     }
 
-    /// <summary>A new generation: fresh workers get a new config file; with replace, the running ones are marked.</summary>
-    private void BeginGeneration(bool replace)
+    /// <summary>A new generation: fresh workers get a new config file; a rollout mode other than None marks the running ones.</summary>
+    private void BeginGeneration(RolloutMode mode)
     {
-        _generation++;
-        _spawnedInGeneration = 0;
-        _configPath = Path.Combine(_deps.RunDirectory, $"config.{_generation}.json");
-        File.WriteAllText(_configPath, Config.Options.ServerOptionsJson.Serialize(_options));
-        if (!replace) return;
-        foreach (var w in _table.Live.Where(w => !w.ReplaceWhenReady).ToList()) w.MarkForReplacement();
+        string path = Path.Combine(_deps.RunDirectory, $"config.{_rollout.Generation + 1}.json");
+        File.WriteAllText(path, Config.Options.ServerOptionsJson.Serialize(_options));
+        _rollout.Begin(mode, path);
+        if (mode == RolloutMode.None) return;
+        foreach (var w in _table.Live.Where(w => !w.ReplaceWhenReady).ToList()) w.MarkForReplacement(ReplaceReason.Reload);
     }
 
     internal void ManageWorkers()
@@ -57,34 +50,38 @@ public sealed partial class Master
         var fresh = live.Where(w => !w.ReplaceWhenReady).ToList();
         // A worker being killed (harakiri, memory) dies within moments: it keeps its place, so its
         // respawn takes the same worker id once it is reaped.
-        int dying = _table.All.Count(w => w.IsStopping && IsCutShort(w));
+        int dying = _table.All.Count(w => w.IsStopping && w.StopReason?.CutsShort() == true);
 
-        int excess = fresh.Count(w => w.IsAccepting) + marked.Count - _target;
-        foreach (var victim in marked.OrderBy(w => w.Generation).ThenBy(w => w.Id).Take(Math.Max(excess, 0)).ToList())
-        {
-            if (_oneAtATime) _log.Information("chain next victim is worker {WorkerId}", victim.Id);
-            Retire(victim, "replaced");
-        }
-        if (marked.Count > 0 && _table.Live.All(w => !w.ReplaceWhenReady)) ReplacementComplete();
+        RetireReplaced(marked, fresh);
+        if (_rollout.InProgress && _table.Live.All(w => !w.ReplaceWhenReady)) ReplacementComplete();
 
         if (marked.Count == 0 && fresh.Count > _target)
             foreach (var extra in fresh.OrderBy(w => w.IsAccepting).ThenByDescending(w => w.Id).Take(fresh.Count - _target).ToList())
-                Retire(extra, "fewer workers wanted");
+                Retire(extra, StopReason.FewerWanted);
 
-        int spawnable = _target - fresh.Count - dying;
-        bool stillMarked = _table.Live.Any(w => w.ReplaceWhenReady);
-        if (_oneAtATime && stillMarked)
-            spawnable = fresh.Any(w => w.State == WorkerState.Starting) ? 0 : Math.Min(spawnable, 1);
-        for (int i = 0; i < spawnable && _time.GetUtcNow() >= _nextSpawnAt; i++)
+        int spawnable = _rollout.ReplacementsToStart(_target - fresh.Count - dying,
+            anyMarked: _table.Live.Any(w => w.ReplaceWhenReady), oneStarting: fresh.Any(w => w.State == WorkerState.Starting));
+        for (int i = 0; i < spawnable && _throttle.MaySpawnNow; i++)
             if (!Spawn()) break;
     }
 
-    private static bool IsCutShort(WorkerEntry w) => w.StopReason is HarakiriReason or MemoryKillReason;
+    /// <summary>Retires as many marked workers as fresh accepting ones exceed the target, oldest first.</summary>
+    private void RetireReplaced(List<WorkerEntry> marked, List<WorkerEntry> fresh)
+    {
+        int excess = fresh.Count(w => w.IsAccepting) + marked.Count - _target;
+        foreach (var victim in marked.OrderBy(w => w.Generation).ThenBy(w => w.Id).Take(Math.Max(excess, 0)).ToList())
+        {
+            if (_rollout.Mode == RolloutMode.Chain) _log.Information("chain next victim is worker {WorkerId}", victim.Id);
+            else if (victim.ReplaceReason != ReplaceReason.Reload)
+                _log.Information("worker {WorkerId} (pid: {Pid}) replaced ({Why}): its replacement accepts", victim.Id, victim.Pid, victim.ReplaceReason!.Value.Label());
+            Retire(victim, StopReason.Replaced);
+        }
+    }
 
     private void ReplacementComplete()
     {
-        if (_oneAtATime) _log.Information("chain reloading complete");
-        _oneAtATime = false;
+        if (_rollout.Mode == RolloutMode.Chain) _log.Information("chain reloading complete");
+        _rollout.End();
     }
 
     private bool Spawn()
@@ -95,8 +92,8 @@ public sealed partial class Master
             return false;
         }
         var now = _time.GetUtcNow();
-        _deps.Scoreboard.Slot(id).Reset(_generation, now.ToUnixTimeSeconds());
-        var spawn = new WorkerSpawn(id, _generation, _configPath, _deps.Listeners?.Fds ?? "", _deps.Scoreboard.Path, _deps.MasterPid);
+        _deps.Scoreboard.Slot(id).Reset(_rollout.Generation, now.ToUnixTimeSeconds());
+        var spawn = new WorkerSpawn(id, _rollout.Generation, _rollout.ConfigPath, _deps.Listeners?.Fds ?? "", _deps.Scoreboard.Path, _deps.MasterPid);
         int pid;
         try
         {
@@ -108,22 +105,21 @@ public sealed partial class Master
             RecordBootFailure();
             return false;
         }
-        _table.Add(new WorkerEntry(id, pid, _generation, now, _table.RespawnsOf(id)));
-        bool respawn = _spawnedInGeneration++ >= _target;
-        if (respawn) _log.WorkerRespawned(id, pid);
+        _table.Add(new WorkerEntry(id, pid, _rollout.Generation, now, _table.RespawnsOf(id)));
+        if (_rollout.CountSpawn(_target)) _log.WorkerRespawned(id, pid);
         else _log.WorkerSpawned(id, pid, _options.Threads);
         return true;
     }
 
     /// <summary>Graceful stop of one worker: it finishes its requests; the mercy check escalates.</summary>
-    private void Retire(WorkerEntry w, string reason)
+    private void Retire(WorkerEntry w, StopReason reason)
     {
-        _log.GracefullyKilling(w, reason);
+        _log.GracefullyKilling(w, reason.Label());
         SignalWorker(w, StopSignalGraceful);
         w.RecordStop(StopStep.Graceful, _time.GetUtcNow(), reason);
     }
 
-    private void StopImmediately(WorkerEntry w, string reason)
+    private void StopImmediately(WorkerEntry w, StopReason reason)
     {
         if (w.StopStep >= StopStep.Immediate) return;
         _log.KillingWorker(w);
@@ -131,11 +127,17 @@ public sealed partial class Master
         w.RecordStop(StopStep.Immediate, _time.GetUtcNow(), reason);
     }
 
+    private void KillNow(WorkerEntry w, StopReason reason)
+    {
+        SignalWorker(w, Signals.SIGKILL);
+        w.RecordStop(StopStep.Killed, _time.GetUtcNow(), reason);
+    }
+
     private void SignalWorker(WorkerEntry w, int signal)
     {
-        int errno = _deps.Launcher.Signal(w.Pid, signal);
-        if (errno != 0 && errno != Errno.ESRCH)
-            _log.Error("cannot send {Signal} to worker {WorkerId} (pid: {Pid}): errno {Errno}", Signals.Name(signal), w.Id, w.Pid, errno);
+        int result = _deps.Launcher.Signal(w.Pid, signal);
+        if (result != 0 && result != -Errno.ESRCH)
+            _log.Error("cannot send {Signal} to worker {WorkerId} (pid: {Pid}): {Reason}", Signals.Name(signal), w.Id, w.Pid, new NativeException("kill", result).Message);
     }
 
     /// <summary>A worker exited: forget it, log as uWSGI does, account boot failures.</summary>
@@ -145,9 +147,10 @@ public sealed partial class Master
         _table.Remove(w);
         CountRespawn(w, exitCode);
         var now = _time.GetUtcNow();
-        if (w.IsStopping && !IsCutShort(w))
+        bool cutShort = w.StopReason?.CutsShort() == true;
+        if (w.IsStopping && !cutShort)
         {
-            if (State != MasterState.Running || w.StopReason == "reload")
+            if (State != MasterState.Running || w.StopReason == StopReason.Reload)
                 _log.WorkerBuried(w, (int)Math.Max(1, Math.Ceiling((now - w.StopSentAt).TotalSeconds)));
             else _log.WorkerKilledSuccessfully(w);
             return;
@@ -158,48 +161,45 @@ public sealed partial class Master
             return;
         }
         if (exitCode == WorkerContract.ExitOk) _log.WorkerRecycled(w);
-        else _log.WorkerDied(w, exitCode, expectedKill: IsCutShort(w));
-        if (!w.IsAccepting && !_everReady) RecordBootFailure();
+        else _log.WorkerDied(w, exitCode, expectedKill: cutShort);
+        if (!w.IsAccepting && !_throttle.EverReady) RecordBootFailure();
     }
 
     private void OnBootFailure(WorkerEntry w, int exitCode)
     {
         _log.WorkerBootFailed(w, exitCode);
         RecordBootFailure();
-        if (_options.NeedApp && !_everReady && _generation == 1)
+        if (_options.NeedApp && !_throttle.EverReady && _rollout.Generation == 1)
         {
             _log.Error("need-app requested, destroying the instance...");
             ExitCode = WorkerContract.ExitAppLoadError;
-            StopAll(immediate: true, "need-app");
+            StopAll(immediate: true, StopReason.NeedApp);
             return;
         }
         var marked = _table.Live.Where(m => m.ReplaceWhenReady).ToList();
         if (marked.Count == 0) return;
         _log.Error("reload of generation {Generation} stopped: worker {WorkerId} could not load the app (exit {ExitCode}); the previous workers keep serving",
-            _generation, w.Id, exitCode);
-        foreach (var m in marked) m.Adopt(_generation);
-        _oneAtATime = false;
+            _rollout.Generation, w.Id, exitCode);
+        foreach (var m in marked) m.Adopt(_rollout.Generation);
+        _rollout.End();
     }
 
     private void RecordBootFailure()
     {
-        _bootFailures++;
-        var delay = TimeSpan.FromMilliseconds(Math.Min(30_000, 500 * Math.Pow(2, Math.Min(_bootFailures - 1, 10))));
-        _nextSpawnAt = _time.GetUtcNow() + delay;
-        if (_bootFailures > 1) _log.Warning("worker respawning too fast !!! waiting {Seconds} seconds before the next spawn", delay.TotalSeconds);
+        var (delay, repeated) = _throttle.RecordFailure();
+        if (repeated) _log.Warning("worker respawning too fast !!! waiting {Seconds} seconds before the next spawn", delay.TotalSeconds);
     }
 
     private void OnWorkerReady(WorkerEntry w)
     {
         w.MarkReady();
-        _everReady = true;
-        _bootFailures = 0;
-        _nextSpawnAt = DateTimeOffset.MinValue;
+        _throttle.RecordReady();
     }
 
     /// <summary>Stop everything: gracefully (in-flight requests finish within the mercy) or at once.</summary>
-    private void StopAll(bool immediate, string reason)
+    private void StopAll(bool immediate, StopReason reason)
     {
+        if (State == MasterState.Running) NotifyStopping();
         State = immediate ? MasterState.StoppingNow : MasterState.Stopping;
         foreach (var w in _table.All.ToList())
         {

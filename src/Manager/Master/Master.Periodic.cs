@@ -1,6 +1,10 @@
-// The checks the master runs: readiness and busy flags from the scoreboard (every iteration), and
-// once a second harakiri, stop escalation (mercy), max-worker-lifetime, memory (limit-as as an RSS
-// cap, see docs/master.md), touch files, py-autoreload and log-maxsize.
+// The checks the master runs: readiness, busy flags and recycle requests from the scoreboard (every
+// iteration), and, registered in PeriodicChecks, once a second: harakiri, stop escalation (mercy),
+// max-worker-lifetime, memory, touch files and log-maxsize.
+//
+// py-autoreload is not here: the worker's Python reloader watches the modules the app actually
+// imported (sys.modules, as uWSGI's does) off the master's loop, and asks the master for a graceful
+// reload (SIGHUP); the master's reload de-duplication absorbs the same change seen by every worker.
 
 using DotnetWsgi.Native;
 using DotnetWsgi.Native.Interop;
@@ -14,12 +18,24 @@ public sealed partial class Master
     private static readonly TimeSpan ImmediateStopGrace = TimeSpan.FromSeconds(5);
 
     private readonly List<ITimer> _harakiriTimers = [];
+    private readonly PeriodicChecks _checks;
     private List<TouchWatcher> _touchWatchers = [];
-    private CodeChangeWatcher? _codeWatcher;
-    private DateTimeOffset _nextCodeCheck;
+    private MemoryPolicy _memory = null!;
 
+    private void InitChecks()
+    {
+        _checks.Add("harakiri", TickInterval, CheckHarakiri, whileStopping: true);
+        _checks.Add("stop escalation", TickInterval, EscalateStops, whileStopping: true);
+        _checks.Add("worker lifetime", TickInterval, CheckLifetime);
+        _checks.Add("memory", TickInterval, CheckMemory);
+        _checks.Add("touch files", TickInterval, CheckTouchFiles);
+        _checks.Add("log size", TickInterval, CheckLogSize);
+    }
+
+    /// <summary>The option-dependent parts of the checks (again after a reload changed the options).</summary>
     private void InitWatchers()
     {
+        _memory = new MemoryPolicy(_options);
         _touchWatchers =
         [
             new(MasterCommand.GracefulReload, _options.TouchReload),
@@ -29,19 +45,9 @@ public sealed partial class Master
         ];
         foreach (var missing in _touchWatchers.SelectMany(t => t.Missing))
             _log.Information("unable to stat() {Path}, events will be triggered as soon as the file is created", missing);
-        _codeWatcher = null;
-        if (_options.PyAutoreload > 0)
-        {
-            var roots = new List<string>(_options.PythonPath);
-            if (_options.Chdir is not null) roots.Add(_options.Chdir);
-            if (_options.WsgiFile is not null) roots.Add(Path.GetDirectoryName(Path.GetFullPath(_options.WsgiFile))!);
-            if (roots.Count == 0) roots.Add(Directory.GetCurrentDirectory());
-            _codeWatcher = new CodeChangeWatcher(roots);
-            _nextCodeCheck = _time.GetUtcNow().AddSeconds(_options.PyAutoreload);
-        }
     }
 
-    /// <summary>Readiness (scoreboard Accepting) and busy (a core with a request start) of each worker.</summary>
+    /// <summary>Readiness (scoreboard Accepting), busy (a core with a request start) and recycle requests of each worker.</summary>
     private void PollScoreboard()
     {
         foreach (var w in _table.Live.ToList())
@@ -49,7 +55,9 @@ public sealed partial class Master
             var slot = _deps.Scoreboard.Slot(w.Id);
             if (slot.Pid != 0 && slot.Pid != w.Pid) continue; // not yet written by this process
             if (w.State == WorkerState.Starting && slot.State == WorkerSlotState.Accepting) OnWorkerReady(w);
-            if (w.IsAccepting) w.SetBusy(AnyRequestRunning(slot));
+            if (!w.IsAccepting) continue;
+            w.SetBusy(AnyRequestRunning(slot));
+            if (slot.RecycleDueMs != 0 && !w.ReplaceWhenReady) w.MarkForReplacement(ReplaceReason.Recycle);
         }
     }
 
@@ -58,19 +66,6 @@ public sealed partial class Master
         for (int c = 0; c < slot.Cores; c++)
             if (slot.Core(c).RequestStartMs != 0) return true;
         return false;
-    }
-
-    private void Periodic()
-    {
-        _lastTick = _time.GetUtcNow();
-        CheckHarakiri();
-        EscalateStops();
-        if (State != MasterState.Running) return;
-        CheckLifetime();
-        CheckMemory();
-        CheckTouchFiles();
-        CheckCodeChanges();
-        CheckLogSize();
     }
 
     private void CheckHarakiri()
@@ -95,7 +90,7 @@ public sealed partial class Master
         _log.Harakiri(w, core, slot.Core(core).RequestInfo, elapsedMs / 1000.0);
         slot.AddHarakiri();
         SignalWorker(w, WorkerContract.DumpStacksSignal);
-        w.RecordStop(StopStep.Harakiri, _time.GetUtcNow(), HarakiriReason);
+        w.RecordStop(StopStep.Harakiri, _time.GetUtcNow(), StopReason.Harakiri);
         int pid = w.Pid;
         ITimer? timer = null;
         timer = _time.CreateTimer(_ =>
@@ -110,8 +105,7 @@ public sealed partial class Master
     private void KillAfterStackDump(int pid)
     {
         if (_table.ByPid(pid) is not { StopStep: StopStep.Harakiri } w) return;
-        SignalWorker(w, Signals.SIGKILL);
-        w.RecordStop(StopStep.Killed, _time.GetUtcNow(), HarakiriReason);
+        KillNow(w, StopReason.Harakiri);
     }
 
     /// <summary>Stops escalate: graceful past the mercy, immediate past a short grace, become SIGKILL.</summary>
@@ -129,8 +123,7 @@ public sealed partial class Master
             };
             if (grace is not TimeSpan g || now - w.StopSentAt < g) continue;
             _log.NoMercy(w);
-            SignalWorker(w, Signals.SIGKILL);
-            w.RecordStop(StopStep.Killed, now, "mercy");
+            KillNow(w, StopReason.Mercy);
         }
     }
 
@@ -143,44 +136,34 @@ public sealed partial class Master
             var lived = now - w.SpawnedAt;
             if (lived.TotalSeconds <= _options.MaxWorkerLifetime) continue;
             _log.Information("worker {WorkerId} lifetime reached, it was running for {Seconds} second(s)", w.Id, (long)lived.TotalSeconds);
-            w.MarkForReplacement();
+            w.MarkForReplacement(ReplaceReason.Lifetime);
         }
     }
 
-    /// <summary>RSS from /proc into the scoreboard (stats); limit-as recycles over the cap, kills far over
-    /// it; evil-reload-on-rss kills over its limit (uWSGI's master-side SIGKILL).</summary>
+    /// <summary>RSS from /proc into the scoreboard (stats), then what MemoryPolicy says about it.</summary>
     private void CheckMemory()
     {
-        long cap = _options.LimitAs * 1024 * 1024;
         foreach (var w in _table.Live.ToList())
         {
-            long rss = ProcStatus.RssBytes(w.Pid);
+            long rss = _deps.Proc.Memory(w.Pid)?.Rss ?? 0;
             if (rss <= 0) continue;
             _deps.Scoreboard.Slot(w.Id).RssBytes = rss;
-            if (_options.EvilReloadOnRss > 0 && rss > _options.EvilReloadOnRss << 20)
+            switch (_memory.Judge(rss))
             {
-                _log.Error("*** EVIL RELOAD ON WORKER {WorkerId} RSS: {Rss} MB ***", w.Id, rss >> 20);
-                KillNow(w, MemoryKillReason);
-                continue;
-            }
-            if (cap <= 0 || rss <= cap) continue;
-            if (rss > 2 * cap)
-            {
-                _log.Error("worker {WorkerId} (pid: {Pid}) uses {Rss} MB, twice its limit-as of {Limit} MB: killing it", w.Id, w.Pid, rss >> 20, _options.LimitAs);
-                KillNow(w, MemoryKillReason);
-            }
-            else if (!w.ReplaceWhenReady)
-            {
-                _log.Warning("worker {WorkerId} (pid: {Pid}) uses {Rss} MB, over limit-as {Limit} MB: recycling it", w.Id, w.Pid, rss >> 20, _options.LimitAs);
-                w.MarkForReplacement();
+                case MemoryVerdict.EvilKill:
+                    _log.Error("*** EVIL RELOAD ON WORKER {WorkerId} RSS: {Rss} MB ***", w.Id, rss >> 20);
+                    KillNow(w, StopReason.MemoryLimit);
+                    break;
+                case MemoryVerdict.KillOverLimit:
+                    _log.Error("worker {WorkerId} (pid: {Pid}) uses {Rss} MB, twice its limit-as of {Limit} MB: killing it", w.Id, w.Pid, rss >> 20, _options.LimitAs);
+                    KillNow(w, StopReason.MemoryLimit);
+                    break;
+                case MemoryVerdict.Recycle when !w.ReplaceWhenReady:
+                    _log.Warning("worker {WorkerId} (pid: {Pid}) uses {Rss} MB, over limit-as {Limit} MB: recycling it", w.Id, w.Pid, rss >> 20, _options.LimitAs);
+                    w.MarkForReplacement(ReplaceReason.MemoryLimit);
+                    break;
             }
         }
-    }
-
-    private void KillNow(WorkerEntry w, string reason)
-    {
-        SignalWorker(w, Signals.SIGKILL);
-        w.RecordStop(StopStep.Killed, _time.GetUtcNow(), reason);
     }
 
     private void CheckTouchFiles()
@@ -191,15 +174,6 @@ public sealed partial class Master
                 _log.Touched(path, watcher.Command);
                 Run(watcher.Command, $"touch {path}");
             }
-    }
-
-    private void CheckCodeChanges()
-    {
-        if (_codeWatcher is null || _time.GetUtcNow() < _nextCodeCheck) return;
-        _nextCodeCheck = _time.GetUtcNow().AddSeconds(_options.PyAutoreload);
-        if (_codeWatcher.Check() is not string changed) return;
-        _log.Information("[uwsgi-python-reloader] module {File} modified", changed);
-        Run(MasterCommand.WorkersReload, "py-autoreload");
     }
 
     private void CheckLogSize()

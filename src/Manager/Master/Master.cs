@@ -1,13 +1,16 @@
 // Overview
 // The master loop. One thread owns the WorkerTable; everything else (signal handlers, the fifo
 // reader, process-exit callbacks, the harakiri timer) only enqueues MasterEvents into a Channel.
-// Each iteration: wait for an event or the tick (100 ms while a worker is starting so readiness is
-// seen quickly, else 1 s), handle the events, poll the scoreboard (readiness, busy), once a second
-// run the periodic checks (harakiri, mercy, lifetime, memory, touch files, code changes, log size),
-// then converge with ManageWorkers(), which compares what should run with what does.
+// Each iteration: wait for an event or the next due check (at most 100 ms while a worker is starting
+// so readiness is seen quickly), handle the events, poll the scoreboard (readiness, busy, recycle
+// requests), run the PeriodicChecks that are due (harakiri, mercy, lifetime, memory, touch files,
+// log size), then converge with ManageWorkers(), which compares what should run with what does.
+// Every step runs through Guarded: a failing feature is logged and the loop (and the workers) live on.
 //
+// The state is in small types: WorkerTable (every supervised process), Rollout (generation and
+// reload mode), SpawnThrottle (boot-failure back-off), PeriodicChecks (recurring work).
 // Partial files by phase: Master.Commands.cs (what each MasterCommand does), Master.Converge.cs
-// (spawn/retire/reap), Master.Periodic.cs (the once-a-second checks).
+// (spawn/retire/reap), Master.Periodic.cs (the checks).
 
 using System.Threading.Channels;
 using DotnetWsgi.Config;
@@ -33,6 +36,10 @@ public sealed record MasterDependencies(
     public Action? WritePidfiles { get; init; }
     /// <summary>Stats server and admin HTTP: the loop publishes a snapshot of the table to it every iteration.</summary>
     public Observability.ObservabilityHost? Observability { get; init; }
+    /// <summary>systemd's notify socket, when the service runs under systemd with Type=notify.</summary>
+    public SystemdNotifier? Notifier { get; init; }
+    /// <summary>The /proc reader (workers' memory).</summary>
+    public ProcFs Proc { get; init; } = ProcFs.Default;
 }
 
 public enum MasterState { Running, Stopping, StoppingNow }
@@ -49,7 +56,6 @@ public sealed partial class Master
     private readonly ILogger _log;
     private readonly TimeProvider _time;
     private ServerOptions _options;
-    private DateTimeOffset _lastTick;
 
     public Master(ServerOptions options, Func<ConfigResult>? reloadConfig, MasterDependencies deps)
     {
@@ -59,14 +65,18 @@ public sealed partial class Master
         _log = deps.Log;
         _time = deps.Time;
         _table = new WorkerTable(deps.Scoreboard.Workers);
+        _throttle = new SpawnThrottle(_time);
+        _checks = new PeriodicChecks(_time);
         _target = ClampTarget(options.Processes);
-        _lastTick = _time.GetUtcNow();
+        InitChecks();
         InitWatchers();
+        InitSystemd();
     }
 
     public MasterState State { get; private set; } = MasterState.Running;
     public int ExitCode { get; private set; }
-    public long Generation => _generation;
+    public long Generation => _rollout.Generation;
+    public RolloutMode RolloutMode => _rollout.Mode;
     public WorkerTable Table => _table;
 
     /// <summary>Done once a stop was requested and every worker has been reaped.</summary>
@@ -77,10 +87,15 @@ public sealed partial class Master
 
     public void Enqueue(MasterCommand command, string source) => Enqueue(new CommandReceived(command, source));
 
+    /// <summary>Adds a recurring check to the loop (features such as timers and daemons). Call before RunAsync,
+    /// or from the loop thread. A check that throws is logged and the loop goes on.</summary>
+    public void AddCheck(string name, TimeSpan interval, Action check, bool whileStopping = false)
+        => _checks.Add(name, interval, check, whileStopping);
+
     /// <summary>Starts the first generation.</summary>
     public void Start()
     {
-        BeginGeneration(replace: false);
+        BeginGeneration(RolloutMode.None);
         ManageWorkers();
     }
 
@@ -89,12 +104,15 @@ public sealed partial class Master
         Start();
         while (!IsFinished)
         {
-            await WaitForEventAsync(_table.All.Any(w => w.State == WorkerState.Starting) ? FastPoll : TickInterval);
+            var wait = _checks.UntilNext();
+            if (_table.All.Any(w => w.State == WorkerState.Starting) && wait > FastPoll) wait = FastPoll;
+            await WaitForEventAsync(wait);
             while (_events.Reader.TryRead(out var e)) Guarded(() => Handle(e), e.ToString());
-            PollScoreboard();
-            if (_time.GetUtcNow() - _lastTick >= TickInterval) Guarded(Periodic, "periodic checks");
-            ManageWorkers();
-            PublishSnapshot();
+            Guarded(PollScoreboard, "scoreboard poll");
+            _checks.RunDue(stopping: State != MasterState.Running, Guarded);
+            Guarded(ManageWorkers, "convergence");
+            Guarded(NotifyReadyWhenServing, "systemd notification");
+            Guarded(PublishSnapshot, "stats snapshot");
         }
         return ExitCode;
     }
@@ -106,11 +124,17 @@ public sealed partial class Master
         catch (OperationCanceledException) { }
     }
 
-    /// <summary>The loop outlives its features: one failing command or check is logged, not fatal.</summary>
+    /// <summary>The loop outlives its features: one failing command or check is logged, not fatal. An
+    /// illegal state transition (InvalidOperationException from WorkerEntry) is a bug in that feature:
+    /// it is logged as one, with its stack, and the workers keep serving.</summary>
     private void Guarded(Action action, string what)
     {
         try { action(); }
-        catch (Exception e) when (e is not InvalidOperationException)
+        catch (InvalidOperationException e)
+        {
+            _log.Error(e, "master: BUG: {What} attempted an illegal state transition: {Reason}; the loop continues", what, e.Message);
+        }
+        catch (Exception e)
         {
             _log.Error(e, "master: {What} failed: {Reason}", what, e.Message);
         }
@@ -132,7 +156,8 @@ public sealed partial class Master
     internal void Tick()
     {
         PollScoreboard();
-        Periodic();
+        _checks.RunAll(stopping: State != MasterState.Running, (action, _) => action());
         ManageWorkers();
+        NotifyReadyWhenServing();
     }
 }

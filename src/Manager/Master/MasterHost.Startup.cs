@@ -1,6 +1,7 @@
 // The start-up steps of MasterHost, in uWSGI's order and wording (reference §10.1).
 
 using DotnetWsgi.Config.Options;
+using DotnetWsgi.Native;
 using DotnetWsgi.Native.Interop;
 
 namespace DotnetWsgi.Manager.Master;
@@ -38,12 +39,8 @@ internal sealed partial class MasterHost
     private void WarnIfBacklogClamped()
     {
         _log.Information("your server socket listen backlog is limited to {Listen} connections", options.Listen);
-        try
-        {
-            if (int.TryParse(File.ReadAllText("/proc/sys/net/core/somaxconn").Trim(), out int max) && options.Listen > max)
-                _log.Warning("*** WARNING: listen = {Listen} is above the kernel's net.core.somaxconn ({Max}): the backlog is {Max} ***", options.Listen, max, max);
-        }
-        catch (IOException) { }
+        if (ProcFs.Default.SoMaxConn() is int max && options.Listen > max)
+            _log.Warning("*** WARNING: listen = {Listen} is above the kernel's net.core.somaxconn ({Max}): the backlog is {Max} ***", options.Listen, max, max);
         _log.Information("your mercy for graceful operations on workers is {Mercy} seconds", options.WorkerReloadMercy);
     }
 

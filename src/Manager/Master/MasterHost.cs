@@ -22,6 +22,7 @@ internal sealed partial class MasterHost(ServerOptions options, Func<ConfigResul
     private Observability.ObservabilityHost? _observability;
     private Scoreboard? _scoreboard;
     private ControlFifo? _fifo;
+    private SystemdNotifier? _notifier;
     private string? _runDir;
 
     public int Execute()
@@ -65,8 +66,13 @@ internal sealed partial class MasterHost(ServerOptions options, Func<ConfigResul
     {
         LogBanner();
         WritePidfile(options.Pidfile);
+        _notifier = SystemdNotifier.FromEnvironment(Environment.GetEnvironmentVariable, _pid, _log);
+        _notifier?.Status("starting");
         _listeners = new ListenerSet(options.Listen, _log);
+        _listeners.AdoptActivatedSockets(Environment.GetEnvironmentVariable, _pid);
         _listeners.Apply(options.Sockets);
+        foreach (var unclaimed in _listeners.UnclaimedActivatedSockets)
+            _log.Warning("systemd passed {Socket}, which no configured socket names: not used", unclaimed);
         if (options.Sockets.Count == 0) throw new MasterStartupException("no socket configured: set socket, http-socket or http");
         WarnIfBacklogClamped();
         ApplySocketOwnership();
@@ -80,6 +86,7 @@ internal sealed partial class MasterHost(ServerOptions options, Func<ConfigResul
         var deps = new MasterDependencies(launcher(_log), TimeProvider.System, _log, _scoreboard, _runDir, _pid)
         {
             Observability = _observability,
+            Notifier = _notifier,
             Listeners = _listeners,
             LogFile = masterLog.File,
             WritePidfiles = () => { foreach (var p in _pidfiles) WritePidfileSafely(p); },
@@ -95,6 +102,7 @@ internal sealed partial class MasterHost(ServerOptions options, Func<ConfigResul
     {
         _observability?.Dispose(); // before the scoreboard it reads
         _fifo?.Dispose();
+        _notifier?.Dispose();
         _listeners?.CloseAll(options.Vacuum);
         _scoreboard?.Dispose();
         if (_runDir is not null) try { Directory.Delete(_runDir, recursive: true); } catch (IOException) { }

@@ -3,6 +3,8 @@
 // an enum with guarded transitions (Starting -> Ready <-> Busy -> Stopping); an illegal move
 // throws, so a feature cannot quietly put a worker into a state the others do not expect.
 // A stop escalates in remembered steps (StopStep), so the mercy check knows what was already sent.
+// Every process the master supervises is a row: workers, and (by Kind) the other processes uWSGI's
+// master also keeps (attached daemons; room for mules, the spooler and the Emperor's vassals).
 
 namespace DotnetWsgi.Manager.Master;
 
@@ -16,6 +18,17 @@ public enum WorkerState
     Busy,
     /// <summary>Told to stop; the master waits for its exit (and escalates after the mercy).</summary>
     Stopping,
+}
+
+/// <summary>What a supervised process is. Only workers have a scoreboard slot and serve requests.</summary>
+public enum ProcessKind
+{
+    Worker,
+    /// <summary>attach-daemon and its variants: a command the master runs beside the workers.</summary>
+    Daemon,
+    Mule,
+    Spooler,
+    Vassal,
 }
 
 public enum StopStep
@@ -33,6 +46,7 @@ public enum StopStep
 
 public sealed class WorkerEntry
 {
+    public ProcessKind Kind { get; }
     public int Id { get; }
     public int Pid { get; }
     public long Generation { get; private set; }
@@ -42,13 +56,16 @@ public sealed class WorkerEntry
     public WorkerState State { get; private set; } = WorkerState.Starting;
     public StopStep StopStep { get; private set; } = StopStep.None;
     public DateTimeOffset StopSentAt { get; private set; }
-    /// <summary>Why it is stopping, for the log when it exits ("reload", "lifetime", ...).</summary>
-    public string? StopReason { get; private set; }
-    /// <summary>Replace this worker once a replacement is ready (chain reload, lifetime, memory cap).</summary>
-    public bool ReplaceWhenReady { get; private set; }
+    /// <summary>Why it is stopping (the first step's reason).</summary>
+    public StopReason? StopReason { get; private set; }
+    /// <summary>Why it is to be replaced once a replacement accepts; null when it is current.</summary>
+    public ReplaceReason? ReplaceReason { get; private set; }
+    /// <summary>Replace this worker once a replacement is ready (reload, recycle, lifetime, memory cap).</summary>
+    public bool ReplaceWhenReady => ReplaceReason is not null;
 
-    public WorkerEntry(int id, int pid, long generation, DateTimeOffset spawnedAt, int respawns)
+    public WorkerEntry(int id, int pid, long generation, DateTimeOffset spawnedAt, int respawns, ProcessKind kind = ProcessKind.Worker)
     {
+        Kind = kind;
         Id = id;
         Pid = pid;
         Generation = generation;
@@ -71,22 +88,22 @@ public sealed class WorkerEntry
         State = busy ? WorkerState.Busy : WorkerState.Ready;
     }
 
-    public void MarkForReplacement()
+    public void MarkForReplacement(ReplaceReason reason)
     {
-        if (IsStopping) throw Illegal(nameof(MarkForReplacement));
-        ReplaceWhenReady = true;
+        if (IsStopping || Kind != ProcessKind.Worker) throw Illegal(nameof(MarkForReplacement));
+        ReplaceReason ??= reason;
     }
 
     /// <summary>A chain reload that could not finish keeps this worker: it is current again.</summary>
     public void Adopt(long generation)
     {
         if (IsStopping) throw Illegal(nameof(Adopt));
-        ReplaceWhenReady = false;
+        ReplaceReason = null;
         Generation = generation;
     }
 
     /// <summary>Records a stop step. Steps only escalate (Graceful -> Immediate/Harakiri -> Killed).</summary>
-    public void RecordStop(StopStep step, DateTimeOffset now, string reason)
+    public void RecordStop(StopStep step, DateTimeOffset now, StopReason reason)
     {
         if (step == StopStep.None || step <= StopStep && StopStep != StopStep.None) throw Illegal($"{nameof(RecordStop)}({step})");
         State = WorkerState.Stopping;
@@ -96,5 +113,5 @@ public sealed class WorkerEntry
     }
 
     private InvalidOperationException Illegal(string move)
-        => new($"worker {Id} (pid {Pid}): {move} is illegal in state {State}/{StopStep}");
+        => new($"{Kind.ToString().ToLowerInvariant()} {Id} (pid {Pid}): {move} is illegal in state {State}/{StopStep}");
 }

@@ -29,8 +29,12 @@ public static class MasterSnapshot
 
     /// <summary>Why a reaped worker is replaced, as a /metrics label.</summary>
     public static string RespawnReason(WorkerEntry w, bool exitedCleanly, bool bootFailure)
-        => w.IsStopping ? w.StopReason ?? "stop"
+        => w.IsStopping ? StoppedLabel(w)
             : bootFailure ? "boot-failure"
             : exitedCleanly ? "recycle"
             : "crash";
+
+    // A worker that asked to be recycled is now replaced before it stops; its label stays "recycle".
+    private static string StoppedLabel(WorkerEntry w)
+        => w is { StopReason: StopReason.Replaced, ReplaceReason: ReplaceReason.Recycle } ? "recycle" : w.StopReason?.Label() ?? "stop";
 }

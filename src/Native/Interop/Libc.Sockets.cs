@@ -2,7 +2,8 @@
 // Raw socket syscalls for the worker's serving layer: accept4, recv, sendmsg (gather writes), poll,
 // epoll, eventfd, setsockopt, getsockname, shutdown and O_NONBLOCK. The serving layer works on plain
 // fds (no System.Net.Sockets object per connection) so a request costs no allocation here.
-// Each method returns the result or -errno (callers decide which errno is normal); EINTR is retried.
+// Each method returns the result or -errno (callers decide which errno is normal); EINTR is retried
+// (the convention of the whole folder, see Libc.cs).
 
 using System.Runtime.InteropServices;
 
@@ -16,7 +17,7 @@ public static unsafe partial class Libc
     public const short POLLIN = 0x1, POLLOUT = 0x4, POLLERR = 0x8, POLLHUP = 0x10, POLLNVAL = 0x20;
     public const uint EPOLLIN = 0x1, EPOLLEXCLUSIVE = 1u << 28, EPOLLONESHOT = 1u << 30;
     public const int SHUT_WR = 1;
-    public const int EPIPE = 32, ECONNRESET = 104, ETIMEDOUT = 110, ECONNABORTED = 103;
+    public const int EPIPE = Errno.EPIPE, ECONNRESET = Errno.ECONNRESET, ETIMEDOUT = Errno.ETIMEDOUT, ECONNABORTED = Errno.ECONNABORTED;
 
     [StructLayout(LayoutKind.Sequential)]
     public struct PollFd { public int Fd; public short Events; public short Revents; }

@@ -1,7 +1,11 @@
 // Overview
-// The one native layer: one method per syscall the program uses. Methods return the result and
-// errno (or throw NativeException where every error is abnormal) and hold no logic. EINTR is
-// retried here. Mono.Posix appears only in this folder.
+// The one native layer: one method per syscall the program uses, holding no logic. One errno
+// convention for every file of this folder:
+//   - a call whose failure a caller may expect (kill: ESRCH, mkfifo: EEXIST, accept4: EAGAIN, ...)
+//     returns its result (>= 0) or -errno, and the caller names the errno that is normal for it;
+//   - a call where every failure is abnormal throws NativeException (call, errno, strerror text);
+//   - EINTR is retried here, except by poll/epoll_wait, whose callers recompute their deadline.
+// Mono.Posix appears only in this folder.
 
 using System.Runtime.InteropServices;
 using Mono.Unix.Native;
@@ -14,14 +18,14 @@ public static partial class Libc
 
     // ---- processes and signals ----
 
-    /// <summary>kill(2). Returns 0 or the errno (ESRCH = already gone).</summary>
+    /// <summary>kill(2). Returns 0 or -errno (-ESRCH = already gone).</summary>
     public static int Kill(int pid, int signal)
     {
         while (true)
         {
             if (kill(pid, signal) == 0) return 0;
             int errno = Marshal.GetLastPInvokeError();
-            if (errno != Errno.EINTR) return errno;
+            if (errno != Errno.EINTR) return -errno;
         }
     }
 
@@ -102,9 +106,9 @@ public static partial class Libc
 
     // ---- files ----
 
-    /// <summary>mkfifo(3). Returns 0 or errno.</summary>
+    /// <summary>mkfifo(3). Returns 0 or -errno.</summary>
     public static int MkFifo(string path, int mode)
-        => Syscall.mkfifo(path, (FilePermissions)mode) == 0 ? 0 : Marshal.GetLastPInvokeError();
+        => Syscall.mkfifo(path, (FilePermissions)mode) == 0 ? 0 : -Marshal.GetLastPInvokeError();
 
     public static void Chmod(string path, int mode)
     {

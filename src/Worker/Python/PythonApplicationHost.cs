@@ -12,7 +12,9 @@ using DotnetWsgi.Worker.Python.CPython;
 
 namespace DotnetWsgi.Worker.Python;
 
-public sealed unsafe class PythonApplicationHost(ServerOptions options, Serilog.ILogger log) : IApplicationHost
+/// <param name="workerId">This worker's id (uwsgi.worker_id()), from the worker contract parsed once at start; 0 outside a master.</param>
+/// <param name="masterPid">The master's pid (uwsgi.masterpid(), py-autoreload's target); 0 outside a master.</param>
+public sealed unsafe class PythonApplicationHost(ServerOptions options, Serilog.ILogger log, int workerId = 0, int masterPid = 0) : IApplicationHost
 {
     /// <summary>What `uwsgi.version` says: the uWSGI release we are compatible with.</summary>
     public const string UwsgiVersion = "2.0.21-dotnetwsgi";
@@ -110,7 +112,6 @@ public sealed unsafe class PythonApplicationHost(ServerOptions options, Serilog.
     private void StartAutoReloader(PythonRuntime runtime)
     {
         if (options.PyAutoreload <= 0) return;
-        long masterPid = EnvInt(WorkerContract.MasterPidVar);
         if (masterPid <= 0)
         {
             log.Warning("py-autoreload ignored: no master process to reload");
@@ -139,14 +140,13 @@ public sealed unsafe class PythonApplicationHost(ServerOptions options, Serilog.
         Opt("threads", options.Threads.ToString());
         Opt("chdir", options.Chdir);
         using var install = runtime.ShimAttr("install_uwsgi_module");
-        using var workerId = Py.PyLong_FromLongLong(EnvInt(WorkerContract.WorkerIdVar)).Check();
-        using var masterPid = Py.PyLong_FromLongLong(EnvInt(WorkerContract.MasterPidVar)).Check();
+        using var id = Py.PyLong_FromLongLong(workerId).Check();
+        using var master = Py.PyLong_FromLongLong(masterPid).Check();
         using var numproc = Py.PyLong_FromLongLong(options.Processes).Check();
         using var version = PyText.FromString(UwsgiVersion);
-        using var _ = PyText.Call(install, workerId, masterPid, numproc, opt, version);
+        using var _ = PyText.Call(install, id, master, numproc, opt, version);
     }
 
-    private static long EnvInt(string name) => long.TryParse(Environment.GetEnvironmentVariable(name), out var v) ? v : 0;
 
     private static void Append(PyObj list, string s)
     {

@@ -1,6 +1,7 @@
 // After each request: scoreboard accounting, the request log line and the recycle check.
 
 using System.Text;
+using DotnetWsgi.Native;
 using DotnetWsgi.Worker.Hosting;
 using DotnetWsgi.Worker.Logging;
 
@@ -40,7 +41,7 @@ public sealed partial class ServingThread
             e.Core = _core;
             e.WorkerId = _server.WorkerId;
             e.Vars = vars;
-            if (_server.Options.MemoryReport) (e.RssBytes, e.VszBytes) = ProcessMemory.Current();
+            if (_server.Options.MemoryReport) (e.RssBytes, e.VszBytes) = ProcFs.Default.SelfMemory() ?? (0, 0);
             _server.Log.RequestLine(_logFormatter.Format(e));
             e.Vars = null;
         }

@@ -17,13 +17,18 @@ namespace DotnetWsgi.Worker.Serving;
 
 public static class WorkerProgram
 {
-    public static int Run() => Run(Environment.GetEnvironmentVariable, (options, log) => new PythonApplicationHost(options, log), null);
+    /// <summary>The worker: the contract is read from the environment once, here, and passed on.</summary>
+    public static int Run() => Run(Environment.GetEnvironmentVariable,
+        (env, options, log) => new PythonApplicationHost(options, log, env.WorkerId, env.MasterPid), null);
 
     /// <summary>
     /// For testing: the environment, the app host and the logger are injected. A master pid of 0
     /// (absent) skips the parent-death signal and the parent check.
     /// </summary>
     internal static int Run(Func<string, string?> getEnv, Func<ServerOptions, Serilog.ILogger, IApplicationHost> hostFactory, Serilog.ILogger? logger)
+        => Run(getEnv, (_, options, log) => hostFactory(options, log), logger);
+
+    private static int Run(Func<string, string?> getEnv, Func<WorkerEnvironment, ServerOptions, Serilog.ILogger, IApplicationHost> hostFactory, Serilog.ILogger? logger)
     {
         WorkerEnvironment env;
         try { env = WorkerEnvironment.From(getEnv); }
@@ -55,7 +60,7 @@ public static class WorkerProgram
     }
 
     private static int Serve(WorkerEnvironment env, ServerOptions options, Serilog.ILogger log,
-        Func<ServerOptions, Serilog.ILogger, IApplicationHost> hostFactory)
+        Func<WorkerEnvironment, ServerOptions, Serilog.ILogger, IApplicationHost> hostFactory)
     {
         Scoreboard scoreboard;
         List<Listener> listeners;
@@ -73,7 +78,7 @@ public static class WorkerProgram
         {
             var slot = scoreboard.Slot(env.WorkerId);
             slot.Pid = Environment.ProcessId;
-            using var host = hostFactory(options, log);
+            using var host = hostFactory(env, options, log);
             try { host.Load(); }
             catch (AppLoadException ex)
             {
@@ -85,7 +90,7 @@ public static class WorkerProgram
                 log.Error(ex, "worker {WorkerId} failed to boot", env.WorkerId);
                 return WorkerContract.ExitBootError;
             }
-            using var server = new WorkerServer(options, listeners, host, log, scoreboard, env.WorkerId);
+            using var server = new WorkerServer(options, listeners, host, log, scoreboard, env.WorkerId) { MasterReplacesOnRecycle = env.MasterPid > 0 };
             try { server.Start(); }
             catch (Exception ex) when (ex is InvalidOperationException or NativeException or ArgumentException)
             {

@@ -129,16 +129,33 @@ public sealed class WorkerServer : IDisposable
 
     internal long CountRequest() => Interlocked.Increment(ref _requests);
 
-    /// <summary>Called by a serving thread after each request: retires the worker when the policy says so.</summary>
+    /// <summary>
+    /// With a master (the normal case), a recycle is replace-before-retire: the worker only asks for it
+    /// (RecycleDueMs in its slot) and keeps serving; the master starts its replacement and stops this
+    /// worker gracefully once the replacement accepts, so recycles never leave fewer workers accepting.
+    /// Without a master the worker retires itself.
+    /// </summary>
+    public bool MasterReplacesOnRecycle { get; set; }
+
+    /// <summary>Called by a serving thread after each request: asks for (or does) a recycle when the policy says so.</summary>
     internal void AfterRequest(long workerRequests)
     {
-        if (!_recycle.Enabled || Lifetime.StopRequested) return;
-        if (_recycle.Check(workerRequests) is { } reason && RequestStop())
-            Log.Recycling(reason, Pid);
+        if (!_recycle.Enabled || Lifetime.StopRequested || Volatile.Read(ref _recycleAsked) != 0) return;
+        if (_recycle.Check(workerRequests) is not { } reason) return;
+        if (MasterReplacesOnRecycle)
+        {
+            if (Interlocked.Exchange(ref _recycleAsked, 1) != 0) return;
+            var slot = Slot; // a view over shared memory: setting through a copy writes the slot
+            slot.RecycleDueMs = Time.GetUtcNow().ToUnixTimeMilliseconds();
+            Log.Information("worker recycle: {Reason:l}; serving until the master's replacement accepts", reason);
+        }
+        else if (RequestStop()) Log.Recycling(reason, Pid);
     }
 
+    private int _recycleAsked;
+
     private static (long, long)? ReadMemory()
-        => Libc.ReadSelfMemory(out long vsz, out long rss) ? (vsz, rss) : null;
+        => ProcFs.Default.SelfMemory() is { } m ? (m.Vsz, m.Rss) : null;
 
     public void Dispose()
     {

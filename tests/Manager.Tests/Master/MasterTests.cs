@@ -353,27 +353,4 @@ public class MasterTests
         h.Command(MasterCommand.TogglePause);
         Assert.All(h.LivePids, p => Assert.Equal([19 /* SIGSTOP */, Signals.SIGCONT], h.Launcher.SignalsTo(p)));
     }
-
-    [Fact]
-    public void PyAutoreload_ReloadsWorkers_WhenAPythonFileChanges()
-    {
-        string dir = Directory.CreateTempSubdirectory("dnw-autoreload-").FullName;
-        string app = Path.Combine(dir, "app.py");
-        File.WriteAllText(app, "x = 1\n");
-        File.SetLastWriteTimeUtc(app, DateTime.UtcNow.AddMinutes(-1));
-        using var h = new MasterHarness(Options(1) with { PyAutoreload = 2, WsgiFile = app });
-        h.ReadyAll();
-        h.Time.Advance(TimeSpan.FromSeconds(2));
-        h.Master.Tick();
-        Assert.Single(h.Launcher.Spawns);
-        File.SetLastWriteTimeUtc(app, DateTime.UtcNow);
-        h.Time.Advance(TimeSpan.FromSeconds(1));
-        h.Master.Tick();
-        Assert.Single(h.Launcher.Spawns); // not scanned again before N seconds
-        h.Time.Advance(TimeSpan.FromSeconds(1));
-        h.Master.Tick();
-        Assert.Equal(2, h.Launcher.Spawns.Count);
-        Assert.True(h.Log.Contains($"module {app} modified"));
-        Directory.Delete(dir, true);
-    }
 }

@@ -11,7 +11,7 @@ public sealed class AdminHttpServerTests
     {
         var fx = new StatsFixture();
         var options = fx.Options with { AdminHttp = "127.0.0.1:0", AdminReadyWorkers = readyWorkers };
-        var host = new ObservabilityHost(options, fx.Scoreboard, clock, new FixedProbe(), fx.Identity);
+        var host = new ObservabilityHost(options, fx.Scoreboard, clock, new KernelProbe(new FixedProc()), fx.Identity);
         host.Start(Log.Logger);
         return (host, fx);
     }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using DotnetWsgi.Config.Options;
 using DotnetWsgi.Manager.Observability;
+using DotnetWsgi.Native;
 
 namespace DotnetWsgi.Manager.Tests.Observability;
 
@@ -13,11 +14,11 @@ public sealed class KernelProbeTests
     [Fact]
     public void ParseListenLine_ReadsRxQueue_OfTheListenSocketByInodeOrPort()
     {
-        Assert.Equal(5, KernelProbe.ParseListenLine(Listening, 123456, 0));
-        Assert.Equal(5, KernelProbe.ParseListenLine(Listening, null, 0x4952));
-        Assert.Null(KernelProbe.ParseListenLine(Listening, 999, 0x4952));
-        Assert.Null(KernelProbe.ParseListenLine(Listening, null, 80));
-        Assert.Null(KernelProbe.ParseListenLine(Established, null, 0x4952));
+        Assert.Equal(5, ProcFs.ParseListenLine(Listening, 123456, 0));
+        Assert.Equal(5, ProcFs.ParseListenLine(Listening, null, 0x4952));
+        Assert.Null(ProcFs.ParseListenLine(Listening, 999, 0x4952));
+        Assert.Null(ProcFs.ParseListenLine(Listening, null, 80));
+        Assert.Null(ProcFs.ParseListenLine(Established, null, 0x4952));
     }
 
     [Fact]

@@ -16,7 +16,7 @@ public sealed class MasterSnapshotTests
         ready.MarkReady();
         var starting = new WorkerEntry(1, 101, 3, Now, 0);
         var stopping = new WorkerEntry(3, 103, 2, Now, 0);
-        stopping.RecordStop(StopStep.Graceful, Now, "reload");
+        stopping.RecordStop(StopStep.Graceful, Now, StopReason.Reload);
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         var spec = new SocketSpec("http-socket", "127.0.0.1:8080", SocketProtocol.Http, SocketFamily.Tcp, "127.0.0.1", 8080, null);
         var ledger = new RespawnLedger();
@@ -37,7 +37,7 @@ public sealed class MasterSnapshotTests
     public void RespawnReason_NamesStopReasonsCrashesRecyclesAndBootFailures()
     {
         var stopped = new WorkerEntry(1, 101, 1, Now, 0);
-        stopped.RecordStop(StopStep.Harakiri, Now, "harakiri");
+        stopped.RecordStop(StopStep.Harakiri, Now, StopReason.Harakiri);
         var live = new WorkerEntry(2, 102, 1, Now, 0);
         Assert.Equal("harakiri", MasterSnapshot.RespawnReason(stopped, exitedCleanly: false, bootFailure: false));
         Assert.Equal("crash", MasterSnapshot.RespawnReason(live, exitedCleanly: false, bootFailure: false));

@@ -12,7 +12,7 @@ public sealed class PrometheusFormatterTests
         using var fx = new StatsFixture().WithSampleTraffic();
         var report = fx.Report();
         var snapshot = fx.Snapshot(DateTimeOffset.UtcNow);
-        var (samples, types) = PrometheusText.Parse(new PrometheusFormatter(fx.Scoreboard, report, new FixedProbe()).Render(snapshot));
+        var (samples, types) = PrometheusText.Parse(new PrometheusFormatter(fx.Scoreboard, report, new KernelProbe(new FixedProc())).Render(snapshot));
         using var stats = JsonDocument.Parse(report.Render(snapshot, minified: false));
         var workers = stats.RootElement.GetProperty("workers").EnumerateArray().ToList();
 
@@ -39,7 +39,7 @@ public sealed class PrometheusFormatterTests
             slot.RecordRequest(10, us, exception: status == 500);
             slot.RecordResponse(status, us);
         }
-        var text = new PrometheusFormatter(fx.Scoreboard, fx.Report(), new FixedProbe()).Render(fx.Snapshot(DateTimeOffset.UtcNow));
+        var text = new PrometheusFormatter(fx.Scoreboard, fx.Report(), new KernelProbe(new FixedProc())).Render(fx.Snapshot(DateTimeOffset.UtcNow));
         var (s, _) = PrometheusText.Parse(text);
         Assert.Equal(2, s["dotnetwsgi_responses_total{class=\"2xx\"}"]);
         Assert.Equal(0, s["dotnetwsgi_responses_total{class=\"3xx\"}"]);
@@ -61,7 +61,7 @@ public sealed class PrometheusFormatterTests
     {
         using var fx = new StatsFixture();
         fx.Scoreboard.Slot(3).RecordRequest(1, 1, exception: false);
-        var (s, _) = PrometheusText.Parse(new PrometheusFormatter(fx.Scoreboard, fx.Report(), new FixedProbe()).Render(fx.Snapshot(DateTimeOffset.UtcNow)));
+        var (s, _) = PrometheusText.Parse(new PrometheusFormatter(fx.Scoreboard, fx.Report(), new KernelProbe(new FixedProc())).Render(fx.Snapshot(DateTimeOffset.UtcNow)));
         Assert.Equal(1, s["dotnetwsgi_requests_total"]);
         Assert.False(s.ContainsKey("dotnetwsgi_worker_requests_total{worker=\"3\"}"));
     }

@@ -8,9 +8,9 @@ using DotnetWsgi.Native;
 
 namespace DotnetWsgi.Manager.Tests.Observability;
 
-internal sealed class FixedProbe : KernelProbe
+internal sealed class FixedProc : ProcFs
 {
-    public override long? ListenQueue(ListenerView listener) => listener.Family == SocketFamily.Tcp ? 3 : null;
+    public override long? TcpListenQueue(ulong? inode, int port) => 3;
     public override (long Rss, long Vsz)? Memory(int pid) => (pid * 1000L, pid * 4000L);
 }
 
@@ -68,7 +68,7 @@ internal sealed class StatsFixture : IDisposable
         return new WorkerTableSnapshot(takenAt, workers, Listeners, new Dictionary<string, long> { ["crash"] = 2, ["max-requests"] = 1 }, draining, false);
     }
 
-    public StatsReport Report() => new(Options, Identity, Scoreboard, new FixedProbe());
+    public StatsReport Report() => new(Options, Identity, Scoreboard, new KernelProbe(new FixedProc()));
 
     public static string DataFile(string name) => Path.Combine(AppContext.BaseDirectory, "Observability", "Data", name);
 

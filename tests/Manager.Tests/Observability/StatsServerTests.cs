@@ -62,7 +62,7 @@ public sealed class StatsServerTests
     {
         using var fx = new StatsFixture().WithSampleTraffic();
         var options = fx.Options with { Stats = "127.0.0.1:0", StatsMinified = true };
-        using var host = new ObservabilityHost(options, fx.Scoreboard, TimeProvider.System, new FixedProbe(), fx.Identity);
+        using var host = new ObservabilityHost(options, fx.Scoreboard, TimeProvider.System, new KernelProbe(new FixedProc()), fx.Identity);
         host.Start(Log.Logger);
         host.Publish(fx.Snapshot(DateTimeOffset.UtcNow));
         string json = await SocketClient.ExchangeAsync(host.Stats!.LocalEndPoint);

@@ -11,7 +11,7 @@ public sealed class TopCommandTests
 
     private static ObservabilityHost StartStats(StatsFixture fx)
     {
-        var host = new ObservabilityHost(fx.Options with { Stats = "127.0.0.1:0" }, fx.Scoreboard, TimeProvider.System, new FixedProbe(), fx.Identity);
+        var host = new ObservabilityHost(fx.Options with { Stats = "127.0.0.1:0" }, fx.Scoreboard, TimeProvider.System, new KernelProbe(new FixedProc()), fx.Identity);
         host.Start(Log.Logger);
         host.Publish(fx.Snapshot(DateTimeOffset.UtcNow));
         return host;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using DotnetWsgi.Config.Options;
-using DotnetWsgi.Native;
 using DotnetWsgi.Worker.Python;
 
 namespace DotnetWsgi.Worker.Tests.Python;
@@ -18,11 +17,9 @@ public sealed class AutoReloadTests(PythonFixture fx)
         File.WriteAllText(file, "def application(environ, start_response):\n    start_response('200 OK', [])\n    return [b'v1']\n");
         // A stand-in master: SIGHUP's default action ends it, which the test observes.
         using var master = Process.Start(new ProcessStartInfo("/bin/sleep", "120"))!;
-        string? savedPid = Environment.GetEnvironmentVariable(WorkerContract.MasterPidVar);
         try
         {
-            Environment.SetEnvironmentVariable(WorkerContract.MasterPidVar, master.Id.ToString());
-            var host = fx.Host(module, new ServerOptions { Module = module, PythonPath = [dir], PyAutoreload = 1 });
+            var host = fx.Host(module, new ServerOptions { Module = module, PythonPath = [dir], PyAutoreload = 1 }, masterPid: master.Id);
             Assert.Equal("v1", new TestRequest().Run(host).Response.BodyText);
             Assert.False(master.WaitForExit(1500), "the reloader fired before any change");
 
@@ -33,7 +30,6 @@ public sealed class AutoReloadTests(PythonFixture fx)
         }
         finally
         {
-            Environment.SetEnvironmentVariable(WorkerContract.MasterPidVar, savedPid);
             if (!master.HasExited) master.Kill();
             Directory.Delete(dir, true);
         }

@@ -29,10 +29,11 @@ public sealed class PythonFixture : IDisposable
             Threads = threads,
         });
 
-    public PythonApplicationHost Host(string name, ServerOptions options)
+    /// <param name="masterPid">The master pid the worker contract would pass (py-autoreload's target), 0 for none.</param>
+    public PythonApplicationHost Host(string name, ServerOptions options, int masterPid = 0)
     {
         if (_hosts.TryGetValue(name, out var host)) return host;
-        host = new PythonApplicationHost(options, Log.Logger);
+        host = new PythonApplicationHost(options, Log.Logger, masterPid: masterPid);
         host.Load();
         _hosts[name] = host;
         return host;
