@@ -69,6 +69,7 @@ public sealed class WorkerServer : IDisposable
         {
             Libc.SetNonBlocking(l.Fd);    // every worker polls before accept4: EAGAIN means another won
             Libc.SetCloseOnExec(l.Fd, true); // the app's subprocesses must not inherit the shared sockets
+            if (!l.IsUnix) DeferAccept(l);
         }
         int count = Math.Max(1, Options.Threads);
         using var ready = new CountdownEvent(count);
@@ -85,6 +86,21 @@ public sealed class WorkerServer : IDisposable
             RequestStop();
             throw new InvalidOperationException($"a serving thread failed to start: {error.Message}", error);
         }
+    }
+
+    private const int TCP_DEFER_ACCEPT = 9; // linux/tcp.h
+
+    /// <summary>
+    /// TCP_DEFER_ACCEPT (seconds = socket-timeout, as uWSGI sets it): the kernel hands a connection
+    /// to accept only once its client has sent data (or after the deferral), so a thread that
+    /// accepts finds the request already readable and serves it at once, and a connection that is
+    /// not speaking yet stays in the kernel's queue for whichever thread of any worker is free when
+    /// it does. Set on the shared socket by every worker (idempotent); failure only costs that.
+    /// </summary>
+    private void DeferAccept(Listener l)
+    {
+        int r = Libc.SetSockOptInt(l.Fd, Libc.IPPROTO_TCP, TCP_DEFER_ACCEPT, Math.Max(1, Options.SocketTimeout));
+        if (r != 0) Log.Debug("TCP_DEFER_ACCEPT on {Listener} failed (errno {Errno})", l.ToString(), -r);
     }
 
     private void ThreadMain(int core, CountdownEvent ready)
