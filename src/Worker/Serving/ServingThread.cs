@@ -74,15 +74,38 @@ public sealed unsafe partial class ServingThread
         {
             while (!_server.Lifetime.StopRequested)
                 WaitAndServe();
-            // Stopping: a parked client that already sent its next request is answered (Connection: close).
-            while (_server.KeepAlive.TryTake(_peer, out int fd, out var listener, out int addrLength))
-                ServeConnection(fd, listener, addrLength, resumed: true);
+            LastCall();
         }
         finally
         {
             if (_epoll >= 0) Libc.Close(_epoll);
             _epoll = -1;
         }
+    }
+
+    /// <summary>
+    /// Retiring (graceful stop, reload, recycle): new connections are left to the other workers, but
+    /// the parked keep-alive clients were not told to go away, and one may be sending its next
+    /// request right now. Until the stop grace ends, any parked client that speaks is served (its
+    /// answer says Connection: close); then the idle rest are closed right after a pass that found
+    /// none of them speaking (other threads may still be finishing their requests).
+    /// Waits on the pool's own epoll fd, not on this thread's set: that set holds the shared
+    /// listening sockets, and a wake-up for a connection this worker will not accept would be taken
+    /// from an idle thread of another worker (EPOLLEXCLUSIVE wakes one waiter).
+    /// </summary>
+    private void LastCall()
+    {
+        var pool = _server.KeepAlive;
+        while (true)
+        {
+            while (pool.TryTake(_peer, out int fd, out var listener, out int addrLength))
+                ServeConnection(fd, listener, addrLength, resumed: true);
+            long left = _server.StopGraceDeadline - Environment.TickCount64;
+            if (pool.Count == 0 || left <= 0) break;
+            var pfd = new Libc.PollFd { Fd = pool.EpollFd, Events = Libc.POLLIN };
+            Libc.Poll(&pfd, 1, (int)Math.Min(left, 1000));
+        }
+        pool.CloseAll(); // right after a pass that found no parked client speaking
     }
 
     private void WaitAndServe()
@@ -128,7 +151,7 @@ public sealed unsafe partial class ServingThread
         {
             while (true)
             {
-                if (_conn.Buffered == 0 && ((served > 0 && OthersWaiting()) || !NextRequestHere(fresh: served == 0 && !resumed)))
+                if (_conn.Buffered == 0 && !NextRequestComing(served, resumed))
                 {
                     if (_conn.IsClosedByPeer || _server.Lifetime.StopRequested) break;
                     _server.KeepAlive.Park(_conn.Detach(), listener, _peer.AsSpan(0, addrLength), registered: resumed);
@@ -141,7 +164,6 @@ public sealed unsafe partial class ServingThread
                     linger = outcome == RequestOutcome.CloseWithUnreadInput;
                     break;
                 }
-                if (_server.Lifetime.StopRequested) break;
             }
         }
         catch (Exception ex)
@@ -152,6 +174,20 @@ public sealed unsafe partial class ServingThread
         {
             _conn.Close(linger);
         }
+    }
+
+    /// <summary>
+    /// Whether to serve another request on this connection now (false: park it, or close it when
+    /// the peer left or the worker stops). Retiring: a client told keep-alive before the stop may
+    /// have its next request on the way, so it gets a last call until the stop grace ends and is
+    /// answered with Connection: close, instead of a close that would reset that request.
+    /// </summary>
+    private bool NextRequestComing(int served, bool resumed)
+    {
+        if (served > 0 && _server.Lifetime.StopRequested)
+            return _conn.ReceiveMore(_server.StopGraceDeadline) == ReceiveStatus.Data;
+        if (served > 0 && OthersWaiting()) return false;
+        return NextRequestHere(fresh: served == 0 && !resumed);
     }
 
     /// <summary>

@@ -58,6 +58,15 @@ public sealed class WorkerServer : IDisposable
     /// <summary>How long an idle keep-alive connection is kept (parked, it costs an fd and no thread).</summary>
     public static readonly TimeSpan KeepAliveIdleTimeout = TimeSpan.FromSeconds(30);
     public byte[] ServerName { get; }
+
+    /// <summary>
+    /// Retiring, how long idle keep-alive connections stay open for a request their client may be
+    /// sending as the stop happens (it is answered with Connection: close); then they are closed.
+    /// </summary>
+    public TimeSpan StopGrace { get; set; } = TimeSpan.FromSeconds(1);
+    private long _stopGraceDeadline;
+    /// <summary>When the stop grace ends (Environment.TickCount64), once a stop was requested.</summary>
+    public long StopGraceDeadline => Interlocked.Read(ref _stopGraceDeadline);
     /// <summary>Completes when every serving thread has ended.</summary>
     public Task Stopped => _stopped.Task;
     public long Requests => Interlocked.Read(ref _requests);
@@ -137,6 +146,7 @@ public sealed class WorkerServer : IDisposable
     /// <summary>Graceful stop: stop accepting, finish in-flight requests. Returns false if already stopping.</summary>
     public bool RequestStop()
     {
+        Interlocked.CompareExchange(ref _stopGraceDeadline, Environment.TickCount64 + (long)StopGrace.TotalMilliseconds, 0);
         if (!Lifetime.RequestStop()) return false;
         var slot = Slot; // a view over shared memory: setting through a copy writes the slot
         slot.State = WorkerSlotState.Stopping;
