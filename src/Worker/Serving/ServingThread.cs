@@ -144,7 +144,7 @@ public sealed unsafe partial class ServingThread
     /// </summary>
     private void ServeConnection(int fd, Listener listener, int addrLength, bool resumed)
     {
-        _conn.Open(fd, listener, _peer.AsSpan(0, addrLength), setNoDelay: !resumed);
+        _conn.Open(fd, listener, _peer.AsSpan(0, addrLength), setNoDelay: !resumed && !listener.NoDelayInherited);
         bool linger = false;
         int served = 0; // a connection just accepted or taken from the pool gets one request before yielding
         try

@@ -79,6 +79,7 @@ public sealed class WorkerServer : IDisposable
             Libc.SetNonBlocking(l.Fd);    // every worker polls before accept4: EAGAIN means another won
             Libc.SetCloseOnExec(l.Fd, true); // the app's subprocesses must not inherit the shared sockets
             if (!l.IsUnix) DeferAccept(l);
+            if (!l.IsUnix) l.NoDelayInherited = Libc.SetSockOptInt(l.Fd, Libc.IPPROTO_TCP, Libc.TCP_NODELAY, 1) == 0;
         }
         int count = Math.Max(1, Options.Threads);
         using var ready = new CountdownEvent(count);
