@@ -16,7 +16,7 @@ internal sealed unsafe class RequestState : Hosting.IBlockingHook
     /// <summary>The serving layer is about to wait on the socket: release the GIL (held by this thread).</summary>
     public void Leave() => _saved = Py.PyEval_SaveThread();
 
-    public void Enter() => Py.PyEval_RestoreThread(_saved);
+    public void Enter() => GilQueue.Take(_saved); // in turn with the other serving threads
 
     [ThreadStatic] private static RequestState? t_current;
 

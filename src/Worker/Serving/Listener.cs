@@ -22,6 +22,11 @@ public sealed unsafe class Listener
     public bool IsUnix { get; }
     public SocketProtocol Protocol => Spec.Protocol;
     public byte[] ServerPort { get; }
+    /// <summary>
+    /// TCP_NODELAY is set on the listening socket, so every accepted socket inherits it (Linux
+    /// copies it at accept) and needs no setsockopt of its own: one syscall less per connection.
+    /// </summary>
+    public bool NoDelayInherited { get; set; }
 
     /// <summary>The port the socket really listens on (the spec says 0 when the port was auto-assigned).</summary>
     private static int BoundPort(int fd, SocketSpec spec)

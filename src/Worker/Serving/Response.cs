@@ -60,8 +60,12 @@ public sealed unsafe partial class Response : IResponse
     /// <summary>The connection broke while writing (the client went away or stalled).</summary>
     public bool Broken { get; private set; }
     public bool Completed => _completed;
-    /// <summary>True when the connection may carry another request after this response.</summary>
-    public bool KeepAlive => _keepAlive && !_mustClose && !Broken && _completed && !_lifetime.StopRequested;
+    /// <summary>
+    /// True when the connection may carry another request after this response: its head did not say
+    /// Connection: close (a stop requested after the head went out does not change what the client
+    /// was told; the serving thread then gives the client's next request a last call).
+    /// </summary>
+    public bool KeepAlive => _keepAlive && !_mustClose && !Broken && _completed;
 
     /// <summary>Prepares for a request. protocol is SERVER_PROTOCOL (empty: HTTP/1.0).</summary>
     public void Begin(SocketProtocol socket, ReadOnlySpan<byte> protocol, bool http11, bool isHead, bool keepAlive)

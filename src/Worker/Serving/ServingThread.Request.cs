@@ -92,8 +92,12 @@ public sealed partial class ServingThread
             {
                 _body.Reset(head.Framing, head.ContentLength, head.Expect100, limit);
                 RunApp(line, vars);
-                outcome = _response.KeepAlive && _body.TryDrain(MaxDrainBytes) ? RequestOutcome.KeepAlive
-                    : _body.IsComplete ? RequestOutcome.Close : RequestOutcome.CloseWithUnreadInput;
+                // The rest of a short body the app left unread is read and dropped, also when the
+                // connection closes (always on the uwsgi protocol): then close() sends a FIN at once,
+                // instead of a reset that could destroy the response, or a lingering close that
+                // waits for the client's FIN with the thread.
+                outcome = !_body.TryDrain(MaxDrainBytes) ? RequestOutcome.CloseWithUnreadInput
+                    : _response.KeepAlive ? RequestOutcome.KeepAlive : RequestOutcome.Close;
             }
         }
         finally

@@ -2,8 +2,11 @@
 // One serving thread (uWSGI's "core"): waits for work, serves one connection for as long as its
 // client keeps sending requests, and goes back to waiting. Work is a new connection on the shared
 // listening sockets or a parked keep-alive connection whose client spoke again (KeepAlivePool);
-// a connection with nothing to read is parked, never waited on, so threads only ever wait for
-// clients that are mid-request (bounded by socket-timeout). Waiting uses a per-thread epoll over the
+// a connection with nothing to read between requests is parked, never waited on, so threads only
+// ever wait for clients that are mid-request (bounded by socket-timeout). Accept rule: a thread
+// accepts only when it is free, and serves the connection it accepted (waiting briefly for its first
+// request), so a worker never takes a connection that none of its threads can start: it stays in
+// the kernel's queue for another worker's idle thread. Waiting uses a per-thread epoll over the
 // listening fds (EPOLLEXCLUSIVE: one idle thread is woken per connection, not all of them), the
 // keep-alive pool and the worker's stop eventfd, so a graceful stop wakes idle threads without
 // touching the listening sockets, which every worker shares. accept4 is non-blocking: EAGAIN means
@@ -20,6 +23,13 @@ public sealed unsafe partial class ServingThread
 {
     private const ulong WakeTag = ulong.MaxValue;
     private const ulong ParkedTag = ulong.MaxValue - 1;
+    /// <summary>
+    /// How long the accepting thread waits for a new connection's first request. TCP listeners defer
+    /// accept until data arrives (WorkerServer), so this only matters for unix sockets and for clients
+    /// silent past the deferral: long enough for a client that writes right after connect on a loaded
+    /// machine, short enough that a silent connection costs its thread little before it is parked.
+    /// </summary>
+    private const int FirstRequestGraceMs = 500;
 
     private readonly WorkerServer _server;
     private readonly int _core;
@@ -64,15 +74,38 @@ public sealed unsafe partial class ServingThread
         {
             while (!_server.Lifetime.StopRequested)
                 WaitAndServe();
-            // Stopping: a parked client that already sent its next request is answered (Connection: close).
-            while (_server.KeepAlive.TryTake(_peer, out int fd, out var listener, out int addrLength))
-                ServeConnection(fd, listener, addrLength, resumed: true);
+            LastCall();
         }
         finally
         {
             if (_epoll >= 0) Libc.Close(_epoll);
             _epoll = -1;
         }
+    }
+
+    /// <summary>
+    /// Retiring (graceful stop, reload, recycle): new connections are left to the other workers, but
+    /// the parked keep-alive clients were not told to go away, and one may be sending its next
+    /// request right now. Until the stop grace ends, any parked client that speaks is served (its
+    /// answer says Connection: close); then the idle rest are closed right after a pass that found
+    /// none of them speaking (other threads may still be finishing their requests).
+    /// Waits on the pool's own epoll fd, not on this thread's set: that set holds the shared
+    /// listening sockets, and a wake-up for a connection this worker will not accept would be taken
+    /// from an idle thread of another worker (EPOLLEXCLUSIVE wakes one waiter).
+    /// </summary>
+    private void LastCall()
+    {
+        var pool = _server.KeepAlive;
+        while (true)
+        {
+            while (pool.TryTake(_peer, out int fd, out var listener, out int addrLength))
+                ServeConnection(fd, listener, addrLength, resumed: true);
+            long left = _server.StopGraceDeadline - Environment.TickCount64;
+            if (pool.Count == 0 || left <= 0) break;
+            var pfd = new Libc.PollFd { Fd = pool.EpollFd, Events = Libc.POLLIN };
+            Libc.Poll(&pfd, 1, (int)Math.Min(left, 1000));
+        }
+        pool.CloseAll(); // right after a pass that found no parked client speaking
     }
 
     private void WaitAndServe()
@@ -105,19 +138,20 @@ public sealed unsafe partial class ServingThread
 
     /// <summary>
     /// Serves requests on a connection while its client keeps them coming; parks it whenever it is
-    /// idle between requests (also right after accept, before its first byte), so only a client that
-    /// is mid-request holds the thread. resumed: the connection comes back from the keep-alive pool.
+    /// idle between requests (and a new connection whose client stays silent past the first-request
+    /// grace), so only a client that is mid-request holds the thread. resumed: the connection comes
+    /// back from the keep-alive pool.
     /// </summary>
     private void ServeConnection(int fd, Listener listener, int addrLength, bool resumed)
     {
-        _conn.Open(fd, listener, _peer.AsSpan(0, addrLength), setNoDelay: !resumed);
+        _conn.Open(fd, listener, _peer.AsSpan(0, addrLength), setNoDelay: !resumed && !listener.NoDelayInherited);
         bool linger = false;
         int served = 0; // a connection just accepted or taken from the pool gets one request before yielding
         try
         {
             while (true)
             {
-                if (_conn.Buffered == 0 && ((served > 0 && OthersWaiting()) || !NextRequestAlreadyHere()))
+                if (_conn.Buffered == 0 && !NextRequestComing(served, resumed))
                 {
                     if (_conn.IsClosedByPeer || _server.Lifetime.StopRequested) break;
                     _server.KeepAlive.Park(_conn.Detach(), listener, _peer.AsSpan(0, addrLength), registered: resumed);
@@ -130,7 +164,6 @@ public sealed unsafe partial class ServingThread
                     linger = outcome == RequestOutcome.CloseWithUnreadInput;
                     break;
                 }
-                if (_server.Lifetime.StopRequested) break;
             }
         }
         catch (Exception ex)
@@ -141,6 +174,20 @@ public sealed unsafe partial class ServingThread
         {
             _conn.Close(linger);
         }
+    }
+
+    /// <summary>
+    /// Whether to serve another request on this connection now (false: park it, or close it when
+    /// the peer left or the worker stops). Retiring: a client told keep-alive before the stop may
+    /// have its next request on the way, so it gets a last call until the stop grace ends and is
+    /// answered with Connection: close, instead of a close that would reset that request.
+    /// </summary>
+    private bool NextRequestComing(int served, bool resumed)
+    {
+        if (served > 0 && _server.Lifetime.StopRequested)
+            return _conn.ReceiveMore(_server.StopGraceDeadline) == ReceiveStatus.Data;
+        if (served > 0 && OthersWaiting()) return false;
+        return NextRequestHere(fresh: served == 0 && !resumed);
     }
 
     /// <summary>
@@ -157,6 +204,15 @@ public sealed unsafe partial class ServingThread
         return Libc.Poll(&pfd, 1, 0) > 0;
     }
 
-    /// <summary>One non-waiting read: a client that pipelines or answers fast is served without parking.</summary>
-    private bool NextRequestAlreadyHere() => _conn.ReceiveMore(Environment.TickCount64) == ReceiveStatus.Data;
+    /// <summary>
+    /// Whether the next request's first bytes are here. Between requests: one non-waiting read (a
+    /// client that pipelines or answers fast is served without parking). fresh: the connection was
+    /// just accepted, and the thread that accepted it is committed to it: it waits up to
+    /// FirstRequestGraceMs for the request the client is sending right after connecting, instead of
+    /// parking the connection where, once it spoke, it would wait for a free thread of this worker
+    /// while another worker's thread sits idle (the accept rule: take a connection only when a
+    /// thread is free to start it). Only a client silent past the grace is parked as idle.
+    /// </summary>
+    private bool NextRequestHere(bool fresh)
+        => _conn.ReceiveMore(Environment.TickCount64 + (fresh ? FirstRequestGraceMs : 0)) == ReceiveStatus.Data;
 }

@@ -58,6 +58,15 @@ public sealed class WorkerServer : IDisposable
     /// <summary>How long an idle keep-alive connection is kept (parked, it costs an fd and no thread).</summary>
     public static readonly TimeSpan KeepAliveIdleTimeout = TimeSpan.FromSeconds(30);
     public byte[] ServerName { get; }
+
+    /// <summary>
+    /// Retiring, how long idle keep-alive connections stay open for a request their client may be
+    /// sending as the stop happens (it is answered with Connection: close); then they are closed.
+    /// </summary>
+    public TimeSpan StopGrace { get; set; } = TimeSpan.FromSeconds(1);
+    private long _stopGraceDeadline;
+    /// <summary>When the stop grace ends (Environment.TickCount64), once a stop was requested.</summary>
+    public long StopGraceDeadline => Interlocked.Read(ref _stopGraceDeadline);
     /// <summary>Completes when every serving thread has ended.</summary>
     public Task Stopped => _stopped.Task;
     public long Requests => Interlocked.Read(ref _requests);
@@ -69,6 +78,8 @@ public sealed class WorkerServer : IDisposable
         {
             Libc.SetNonBlocking(l.Fd);    // every worker polls before accept4: EAGAIN means another won
             Libc.SetCloseOnExec(l.Fd, true); // the app's subprocesses must not inherit the shared sockets
+            if (!l.IsUnix) DeferAccept(l);
+            if (!l.IsUnix) l.NoDelayInherited = Libc.SetSockOptInt(l.Fd, Libc.IPPROTO_TCP, Libc.TCP_NODELAY, 1) == 0;
         }
         int count = Math.Max(1, Options.Threads);
         using var ready = new CountdownEvent(count);
@@ -85,6 +96,21 @@ public sealed class WorkerServer : IDisposable
             RequestStop();
             throw new InvalidOperationException($"a serving thread failed to start: {error.Message}", error);
         }
+    }
+
+    private const int TCP_DEFER_ACCEPT = 9; // linux/tcp.h
+
+    /// <summary>
+    /// TCP_DEFER_ACCEPT (seconds = socket-timeout, as uWSGI sets it): the kernel hands a connection
+    /// to accept only once its client has sent data (or after the deferral), so a thread that
+    /// accepts finds the request already readable and serves it at once, and a connection that is
+    /// not speaking yet stays in the kernel's queue for whichever thread of any worker is free when
+    /// it does. Set on the shared socket by every worker (idempotent); failure only costs that.
+    /// </summary>
+    private void DeferAccept(Listener l)
+    {
+        int r = Libc.SetSockOptInt(l.Fd, Libc.IPPROTO_TCP, TCP_DEFER_ACCEPT, Math.Max(1, Options.SocketTimeout));
+        if (r != 0) Log.Debug("TCP_DEFER_ACCEPT on {Listener} failed (errno {Errno})", l.ToString(), -r);
     }
 
     private void ThreadMain(int core, CountdownEvent ready)
@@ -121,6 +147,7 @@ public sealed class WorkerServer : IDisposable
     /// <summary>Graceful stop: stop accepting, finish in-flight requests. Returns false if already stopping.</summary>
     public bool RequestStop()
     {
+        Interlocked.CompareExchange(ref _stopGraceDeadline, Environment.TickCount64 + (long)StopGrace.TotalMilliseconds, 0);
         if (!Lifetime.RequestStop()) return false;
         var slot = Slot; // a view over shared memory: setting through a copy writes the slot
         slot.State = WorkerSlotState.Stopping;

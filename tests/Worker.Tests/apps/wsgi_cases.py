@@ -267,3 +267,21 @@ def use_stale(environ, start_response):
         results.append("input: %s" % e)
     start_response("200 OK", [])
     return [" | ".join(results).encode()]
+
+
+def app_thread_ticks(environ, start_response):
+    """Starts a Python thread of its own that ticks 50 times (sleeping 1 ms each) and answers the count."""
+    import threading
+    ticks = [0]
+
+    def tick():
+        end = time.time() + 30
+        while ticks[0] < 50 and time.time() < end:
+            ticks[0] += 1
+            time.sleep(0.001)
+
+    t = threading.Thread(target=tick, daemon=True)
+    t.start()
+    t.join(60)
+    start_response("200 OK", [])
+    return [str(ticks[0]).encode()]

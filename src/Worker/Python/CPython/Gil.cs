@@ -3,15 +3,16 @@
 // Gil.Acquire takes the GIL with it and Dispose releases it. Gil.Release is the inverse, used
 // inside a GIL scope around blocking I/O (body reads) so other threads run Python. Response writes
 // keep the GIL and let the serving layer drop it only around a wait (RequestState as IBlockingHook).
+// Every take by a serving thread goes through GilQueue, the ordered hand-off in front of the GIL.
 
 namespace DotnetWsgi.Worker.Python.CPython;
 
 public static unsafe class Gil
 {
-    /// <summary>Takes the GIL for the calling thread's own thread state.</summary>
+    /// <summary>Takes the GIL for the calling thread's own thread state (in turn, see GilQueue).</summary>
     public static Held Acquire(PyThreadState ts)
     {
-        Py.PyEval_RestoreThread(ts);
+        GilQueue.Take(ts);
         return new Held(ts);
     }
 
@@ -29,6 +30,6 @@ public static unsafe class Gil
 
     public readonly ref struct Released(PyThreadState ts)
     {
-        public void Dispose() => Py.PyEval_RestoreThread(ts);
+        public void Dispose() => GilQueue.Take(ts);
     }
 }
