@@ -25,9 +25,11 @@ public sealed class ProcessWorkerLauncher(string fileName, IReadOnlyList<string>
         return new ProcessWorkerLauncher(path, [], log);
     }
 
-    /// <summary>The entry assembly (the program `dotnet` runs when there is no apphost).</summary>
+    /// <summary>The entry assembly (the program `dotnet` runs when there is no apphost). Built from the
+    /// base directory and the assembly name, not Assembly.Location, which is empty in the NativeAOT
+    /// binary (there the executable itself is Environment.ProcessPath and this is never asked).</summary>
     public static string EntryAssemblyPath()
-        => System.Reflection.Assembly.GetEntryAssembly()?.Location is { Length: > 0 } path ? path : Environment.GetCommandLineArgs()[0];
+        => Path.Combine(AppContext.BaseDirectory, (System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name ?? "dotnetwsgi") + ".dll");
 
     public int Start(WorkerSpawn spawn, Action<int, int> exited)
     {
