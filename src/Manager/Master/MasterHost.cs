@@ -67,6 +67,7 @@ internal sealed partial class MasterHost(ServerOptions options, Func<ConfigResul
         WritePidfile(options.Pidfile);
         _listeners = new ListenerSet(options.Listen, _log);
         _listeners.Apply(options.Sockets);
+        _log.Debug("startup: sockets bound at +{Ms} ms", StartupClock.ElapsedMs);
         if (options.Sockets.Count == 0) throw new MasterStartupException("no socket configured: set socket, http-socket or http");
         WarnIfBacklogClamped();
         ApplySocketOwnership();
@@ -88,6 +89,7 @@ internal sealed partial class MasterHost(ServerOptions options, Func<ConfigResul
         if (options.MasterFifo.Count > 0) _fifo = new ControlFifo(options.MasterFifo, master.Enqueue, _log);
         LogDifferences();
         _log.Information("spawned uWSGI master process (pid: {Pid})", _pid);
+        _log.Debug("startup: master set up at +{Ms} ms", StartupClock.ElapsedMs);
         return master;
     }
 
