@@ -3,13 +3,15 @@
 #   ./build.sh          set up, restore, build Release, publish artifacts/bin/dotnetwsgi
 #   ./build.sh test     the above, then run every test (unit + integration) and print a summary line
 #   ./build.sh serve    the above, then serve the sample Flask app (samples/app.ini) on 127.0.0.1:8000
-# On Debian as root, missing OS packages the tests and the sample need are installed first.
+# On Debian as root, missing OS packages the build, the tests and the sample need are installed first.
+# artifacts/bin/dotnetwsgi is one NativeAOT executable (linux-x64): the master and its workers.
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$(pwd)
 
-# Packages: Python 3.11 with Flask for the apps, nginx for the nginx tests, tmux for the `top` test.
-OS_PACKAGES=(python3 python3-flask libpython3.11 nginx-light tmux curl procps)
+# Packages: a C toolchain and zlib headers for the NativeAOT link, Python 3.11 with Flask for the
+# apps, nginx for the nginx tests, tmux for the `top` test.
+OS_PACKAGES=(gcc libc6-dev zlib1g-dev python3 python3-flask libpython3.11 nginx-light tmux curl procps)
 
 install_os_packages() {
     command -v dpkg-query >/dev/null 2>&1 || return 0
@@ -27,10 +29,21 @@ install_os_packages() {
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
+# The NativeAOT link runs the system C compiler as its linker driver (clang, else gcc) and links zlib.
+check_native_toolchain() {
+    if ! command -v clang >/dev/null 2>&1 && ! command -v gcc >/dev/null 2>&1; then
+        echo "build.sh: the NativeAOT link needs a C toolchain: install gcc (or clang) and zlib1g-dev" >&2
+        exit 1
+    fi
+}
+
+# Trimming/AOT warnings are errors in this publish (see src/Manager/Manager.csproj).
 publish() {
-    dotnet publish src/Manager/Manager.csproj -c Release -r linux-x64 --self-contained false \
-        -p:PublishReadyToRun=true -o artifacts/bin -nologo -v quiet
-    echo "build.sh: published $ROOT/artifacts/bin/dotnetwsgi"
+    check_native_toolchain
+    rm -rf artifacts/bin
+    dotnet publish src/Manager/Manager.csproj -c Release -r linux-x64 -p:PublishAot=true \
+        -o artifacts/bin -nologo -v quiet
+    echo "build.sh: published $ROOT/artifacts/bin/dotnetwsgi (NativeAOT)"
 }
 
 run_tests() {

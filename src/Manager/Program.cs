@@ -6,6 +6,7 @@ public static class Program
 {
     public static int Main(string[] args)
     {
+        StartupClock.Start();
         // The master starts workers as this same executable with the worker contract in the environment.
         if (Environment.GetEnvironmentVariable(WorkerContract.WorkerIdVar) is not null)
             return DotnetWsgi.Worker.Serving.WorkerProgram.Run();

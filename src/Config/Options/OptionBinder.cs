@@ -74,7 +74,7 @@ internal sealed class OptionBinder(List<ConfigDiagnostic> diagnostics, ISet<stri
         if (!_lists.TryGetValue(row.Property!, out var list))
         {
             var elementType = Property(row.Property!).PropertyType.GetGenericArguments()[0];
-            _lists[row.Property!] = list = (IList)Activator.CreateInstance(typeof(List<>).MakeGenericType(elementType))!;
+            _lists[row.Property!] = list = NewList(elementType);
         }
         list.Add(value);
     }
@@ -123,6 +123,18 @@ internal sealed class OptionBinder(List<ConfigDiagnostic> diagnostics, ISet<stri
     {
         var type = Property(row.Property!).PropertyType;
         return value is long n && (type == typeof(int) || type == typeof(int?)) ? (int)n : value;
+    }
+
+    /// <summary>A typed list for a repeatable option. An explicit table instead of MakeGenericType, which
+    /// the NativeAOT build cannot compile ahead of time; a new element type must be added here.</summary>
+    private static IList NewList(Type elementType)
+    {
+        if (elementType == typeof(string)) return new List<string>();
+        if (elementType == typeof(SocketSpec)) return new List<SocketSpec>();
+        if (elementType == typeof(MountSpec)) return new List<MountSpec>();
+        if (elementType == typeof(EnvSetting)) return new List<EnvSetting>();
+        if (elementType == typeof(StaticMap)) return new List<StaticMap>();
+        throw new InvalidOperationException($"OptionBinder.NewList has no list for option values of type {elementType.Name}");
     }
 
     private static PropertyInfo Property(string name)

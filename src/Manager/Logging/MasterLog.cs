@@ -4,7 +4,9 @@
 
 using Serilog;
 using Serilog.Core;
+using Serilog.Events;
 using Serilog.Formatting.Display;
+using DotnetWsgi.Native;
 
 namespace DotnetWsgi.Manager.Logging;
 
@@ -27,7 +29,7 @@ public sealed class MasterLog : IDisposable
     /// <summary>Logger writing to logto when given, else to stderr.</summary>
     public static MasterLog Create(string? logto)
     {
-        var config = new LoggerConfiguration().MinimumLevel.Debug();
+        var config = new LoggerConfiguration().MinimumLevel.Is(StartupClock.DebugEnabled ? LogEventLevel.Debug : LogEventLevel.Information);
         LogFileSink? file = null;
         if (logto is not null)
         {

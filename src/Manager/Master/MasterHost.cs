@@ -73,6 +73,7 @@ internal sealed partial class MasterHost(ServerOptions options, Func<ConfigResul
         _listeners.Apply(options.Sockets);
         foreach (var unclaimed in _listeners.UnclaimedActivatedSockets)
             _log.Warning("systemd passed {Socket}, which no configured socket names: not used", unclaimed);
+        _log.Debug("startup: sockets bound at +{Ms} ms", StartupClock.ElapsedMs);
         if (options.Sockets.Count == 0) throw new MasterStartupException("no socket configured: set socket, http-socket or http");
         WarnIfBacklogClamped();
         ApplySocketOwnership();
@@ -95,6 +96,7 @@ internal sealed partial class MasterHost(ServerOptions options, Func<ConfigResul
         if (options.MasterFifo.Count > 0) _fifo = new ControlFifo(options.MasterFifo, master.Enqueue, _log);
         LogDifferences();
         _log.Information("spawned uWSGI master process (pid: {Pid})", _pid);
+        _log.Debug("startup: master set up at +{Ms} ms", StartupClock.ElapsedMs);
         return master;
     }
 

@@ -6,6 +6,11 @@
 // master's logger: that way `logto`, `log-maxsize` rotation and log reopen are implemented once, in
 // the master, for every process (dup2-ing the file onto the workers' fds would leave rotated
 // workers writing into the renamed file).
+//
+// Every worker is started from one long-lived spawner thread. A worker asks for SIGKILL when its
+// parent dies (PR_SET_PDEATHSIG), and the kernel's "parent" there is the THREAD that forked it: a
+// worker started from a thread-pool thread (a reload or a respawn runs on one) was killed when that
+// idle pool thread retired, seconds to minutes later.
 
 using System.Diagnostics;
 using DotnetWsgi.Native;
@@ -25,11 +30,17 @@ public sealed class ProcessWorkerLauncher(string fileName, IReadOnlyList<string>
         return new ProcessWorkerLauncher(path, [], log);
     }
 
-    /// <summary>The entry assembly (the program `dotnet` runs when there is no apphost).</summary>
+    /// <summary>The entry assembly (the program `dotnet` runs when there is no apphost). Built from the
+    /// base directory and the assembly name, not Assembly.Location, which is empty in the NativeAOT
+    /// binary (there the executable itself is Environment.ProcessPath and this is never asked).</summary>
     public static string EntryAssemblyPath()
-        => System.Reflection.Assembly.GetEntryAssembly()?.Location is { Length: > 0 } path ? path : Environment.GetCommandLineArgs()[0];
+        => Path.Combine(AppContext.BaseDirectory, (System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name ?? "dotnetwsgi") + ".dll");
 
-    public int Start(WorkerSpawn spawn, Action<int, int> exited)
+    private static readonly Lazy<SpawnerThread> Spawner = new(() => new SpawnerThread());
+
+    public int Start(WorkerSpawn spawn, Action<int, int> exited) => Spawner.Value.Run(() => StartHere(spawn, exited));
+
+    private int StartHere(WorkerSpawn spawn, Action<int, int> exited)
     {
         var info = new ProcessStartInfo(fileName)
         {
@@ -58,8 +69,29 @@ public sealed class ProcessWorkerLauncher(string fileName, IReadOnlyList<string>
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        log.Debug("startup: worker {WorkerId} (pid {Pid}) started at +{Ms} ms", spawn.WorkerId, process.Id, StartupClock.ElapsedMs);
         return process.Id;
     }
 
     public int Signal(int pid, int signal) => Libc.Kill(pid, signal);
+
+    /// <summary>A background thread that lives as long as the process and runs the process starts.</summary>
+    private sealed class SpawnerThread
+    {
+        private readonly System.Collections.Concurrent.BlockingCollection<Action> _work = [];
+
+        public SpawnerThread() => new Thread(() => { foreach (var job in _work.GetConsumingEnumerable()) job(); })
+            { IsBackground = true, Name = "worker spawner" }.Start();
+
+        public int Run(Func<int> start)
+        {
+            var result = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _work.Add(() =>
+            {
+                try { result.SetResult(start()); }
+                catch (Exception e) { result.SetException(e); }
+            });
+            return result.Task.GetAwaiter().GetResult();
+        }
+    }
 }

@@ -5,10 +5,11 @@
 //     returns its result (>= 0) or -errno, and the caller names the errno that is normal for it;
 //   - a call where every failure is abnormal throws NativeException (call, errno, strerror text);
 //   - EINTR is retried here, except by poll/epoll_wait, whose callers recompute their deadline.
-// Mono.Posix appears only in this folder.
+// Everything is a direct libc import (linux-x64 layouts); the Mono.Posix package was dropped because
+// its helper library (libMonoPosixHelper.so) would have to ship beside the NativeAOT executable for
+// the dozen calls it covered.
 
 using System.Runtime.InteropServices;
-using Mono.Unix.Native;
 
 namespace DotnetWsgi.Native.Interop;
 
@@ -33,42 +34,12 @@ public static partial class Libc
 
     public static int GetPpid() => getppid();
 
-    public static uint GetUid() => Syscall.getuid();
-
-    public static uint GetGid() => Syscall.getgid();
-
     /// <summary>prctl(PR_SET_PDEATHSIG, sig): the kernel sends sig to this process when its parent dies.</summary>
     public static void SetParentDeathSignal(int signal)
     {
         const int PR_SET_PDEATHSIG = 1;
         if (prctl(PR_SET_PDEATHSIG, (nuint)signal, 0, 0, 0) != 0)
             throw new NativeException("prctl(PR_SET_PDEATHSIG)", Marshal.GetLastPInvokeError());
-    }
-
-    public static void SetGid(uint gid)
-    {
-        if (Syscall.setgid(gid) != 0) throw new NativeException("setgid", Marshal.GetLastPInvokeError());
-    }
-
-    public static void SetUid(uint uid)
-    {
-        if (Syscall.setuid(uid) != 0) throw new NativeException("setuid", Marshal.GetLastPInvokeError());
-    }
-
-    /// <summary>Resolves a user name or number. Returns null when unknown.</summary>
-    public static uint? LookupUser(string nameOrId)
-    {
-        if (uint.TryParse(nameOrId, out var id)) return id;
-        var pw = Syscall.getpwnam(nameOrId);
-        return pw?.pw_uid;
-    }
-
-    /// <summary>Resolves a group name or number. Returns null when unknown.</summary>
-    public static uint? LookupGroup(string nameOrId)
-    {
-        if (uint.TryParse(nameOrId, out var id)) return id;
-        var gr = Syscall.getgrnam(nameOrId);
-        return gr?.gr_gid;
     }
 
     // ---- file descriptors ----
@@ -103,38 +74,6 @@ public static partial class Libc
     }
 
     public static void Close(int fd) => close(fd);
-
-    // ---- files ----
-
-    /// <summary>mkfifo(3). Returns 0 or -errno.</summary>
-    public static int MkFifo(string path, int mode)
-        => Syscall.mkfifo(path, (FilePermissions)mode) == 0 ? 0 : -Marshal.GetLastPInvokeError();
-
-    public static void Chmod(string path, int mode)
-    {
-        if (Syscall.chmod(path, (FilePermissions)mode) != 0)
-            throw new NativeException($"chmod({path})", Marshal.GetLastPInvokeError());
-    }
-
-    public static void Chown(string path, uint uid, uint gid)
-    {
-        if (Syscall.chown(path, uid, gid) != 0)
-            throw new NativeException($"chown({path})", Marshal.GetLastPInvokeError());
-    }
-
-    public static int Umask(int mask) => (int)Syscall.umask((FilePermissions)mask);
-
-    /// <summary>Inode of a path, or null if it does not exist.</summary>
-    public static ulong? Inode(string path)
-        => Syscall.stat(path, out var st) == 0 ? st.st_ino : null;
-
-    /// <summary>True if the path exists and is a socket.</summary>
-    public static bool IsSocket(string path)
-        => Syscall.stat(path, out var st) == 0 && (st.st_mode & FilePermissions.S_IFMT) == FilePermissions.S_IFSOCK;
-
-    /// <summary>True if the path exists and is a FIFO.</summary>
-    public static bool IsFifo(string path)
-        => Syscall.stat(path, out var st) == 0 && (st.st_mode & FilePermissions.S_IFMT) == FilePermissions.S_IFIFO;
 
     // ---- limits ----
 

@@ -4,6 +4,7 @@
 // never waits on the terminal or a pipe; Dispose flushes it before the worker exits.
 
 using DotnetWsgi.Config.Options;
+using DotnetWsgi.Native;
 using Serilog;
 using Serilog.Events;
 using Serilog.Sinks.SystemConsole.Themes;
@@ -18,7 +19,7 @@ public static class WorkerLog
             ? "{Timestamp:ddd MMM d HH:mm:ss yyyy} - {Message:lj}{NewLine}{Exception}"
             : "{Message:lj}{NewLine}{Exception}";
         return new LoggerConfiguration()
-            .MinimumLevel.Information()
+            .MinimumLevel.Is(StartupClock.DebugEnabled ? LogEventLevel.Debug : LogEventLevel.Information)
             .Enrich.WithProperty("WorkerId", workerId)
             .Enrich.WithProperty("Pid", pid)
             .WriteTo.Async(a => a.Console(outputTemplate: template, theme: ConsoleTheme.None,

@@ -27,6 +27,7 @@ public sealed unsafe class PythonApplicationHost(ServerOptions options, Serilog.
         if (_gateway is not null) throw new InvalidOperationException("the application is already loaded");
         ChangeDirectory(options.Chdir, "chdir");
         var runtime = PythonRuntime.Start(options, log);
+        log.Debug("startup: Python initialised at +{Ms} ms", StartupClock.ElapsedMs);
         var ts = runtime.Threads.Attach();
         try
         {
@@ -50,6 +51,7 @@ public sealed unsafe class PythonApplicationHost(ServerOptions options, Serilog.
             runtime.Threads.Detach();
         }
         _runtime = runtime;
+        log.Debug("startup: app imported at +{Ms} ms", StartupClock.ElapsedMs);
         for (int i = 0; i < _gateway.Apps.Count; i++)
         {
             var app = _gateway.Apps[i];

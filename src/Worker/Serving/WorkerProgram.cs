@@ -78,6 +78,7 @@ public static class WorkerProgram
         {
             var slot = scoreboard.Slot(env.WorkerId);
             slot.Pid = Environment.ProcessId;
+            log.Debug("startup: worker {WorkerId} booted at +{Ms} ms", env.WorkerId, StartupClock.ElapsedMs);
             using var host = hostFactory(env, options, log);
             try { host.Load(); }
             catch (AppLoadException ex)
@@ -97,7 +98,11 @@ public static class WorkerProgram
                 log.Error("worker {WorkerId} failed to start serving: {Reason}", env.WorkerId, ex.Message);
                 return WorkerContract.ExitBootError;
             }
-            return new WorkerSupervisor(server, env, log).Run(() => slot.State = WorkerSlotState.Accepting);
+            return new WorkerSupervisor(server, env, log).Run(() =>
+            {
+                slot.State = WorkerSlotState.Accepting;
+                log.Debug("startup: worker {WorkerId} accepting at +{Ms} ms", env.WorkerId, StartupClock.ElapsedMs);
+            });
         }
     }
 }
