@@ -64,10 +64,12 @@ public static partial class HttpRequestParser
         if (ClassifyTarget(data[..line.MethodLength], data.Slice(line.UriStart, line.UriLength), out var target) is { } targetError)
             return targetError;
 
+        // skipped empty lines count against buffer-size here as in the partial case above, so a head
+        // gets the same answer whether it arrives whole or in pieces (a fuzz-tool finding)
         int headEnd = data.IndexOf("\r\n\r\n"u8);
-        if (headEnd < 0 || headEnd + 4 > bufferSize)
+        if (headEnd < 0 || skip + headEnd + 4 > bufferSize)
         {
-            if (input.Length >= bufferSize || headEnd + 4 > bufferSize)
+            if (input.Length >= bufferSize || skip + headEnd + 4 > bufferSize)
                 return ParseResult.Fail(431, $"request head larger than buffer-size {bufferSize}");
             return ParseResult.NeedMore;
         }
