@@ -18,7 +18,7 @@ public sealed class HttpParserFuzzFindingsTests
     [Fact] // seed 1, index 1557: leading empty lines counted against buffer-size only while the head was partial
     public void AHeadAfterEmptyLines_GetsTheSameAnswer_WholeOrInPieces()
     {
-        string request = "\r\n" + "PUT /? HTTP/1.1\r\nHost: h\r\nX-A: " + new string('a', 30) + "\r\n\r\n"; // 2 + 63 bytes
+        string request = "\r\n" + "PUT /? HTTP/1.1\r\nHost: h\r\nX-A: " + new string('a', 28) + "\r\n\r\n"; // 2 + 63 bytes
         const int bufferSize = 64;
 
         var whole = Parse(request, bufferSize);
