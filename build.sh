@@ -66,7 +66,7 @@ case "$cmd" in
     serve) publish; exec artifacts/bin/dotnetwsgi --ini samples/app.ini ;;
     fuzz)
         shift
-        dotnet build tools/Fuzz/Fuzz.csproj -c Release -nologo -v quiet
+        out=$(dotnet build tools/Fuzz/Fuzz.csproj -c Release -nologo -v quiet) || { echo "$out" >&2; exit 1; }
         exec dotnet tools/Fuzz/bin/Release/net10.0/dotnetwsgi-fuzz.dll "$@" ;;
     *) echo "usage: $0 [build|test|serve|fuzz [N] [SEED]]" >&2; exit 2 ;;
 esac

@@ -46,7 +46,6 @@ public sealed partial class HttpTarget : IFuzzTarget
     }.Select(Encoding.Latin1.GetBytes)];
 
     private readonly RequestVars _vars = new(), _again = new();
-    private long _index;
 
     public string Name => "http";
     public Dictionary<string, long> Counts { get; } = new() { ["done"] = 0, ["rejected"] = 0, ["incomplete"] = 0, ["splits"] = 0 };
@@ -87,8 +86,12 @@ public sealed partial class HttpTarget : IFuzzTarget
 
     public string? Check(byte[] input)
     {
-        bool keep = (_index++ & 1) == 1; // both underscore policies, alternately
-        int bufferSize = input.Length % 7 == 0 ? 64 : 4096;
+        // both underscore policies and a small buffer-size, picked from the input itself so that
+        // --index and --replay reproduce a violation exactly
+        uint hash = 2166136261;
+        foreach (byte b in input) hash = (hash ^ b) * 16777619;
+        bool keep = (hash & 1) == 1;
+        int bufferSize = hash % 7 == 0 ? 64 : 4096;
         var r = Parse(input, bufferSize, keep, _vars, out var head);
         Counts[r.Status switch { ParseStatus.Done => "done", ParseStatus.Error => "rejected", _ => "incomplete" }]++;
         return r.Status switch
