@@ -47,16 +47,21 @@ public static partial class HttpRequestParser
             else if (name.EqualsIgnoreCaseAscii("Connection"u8)) ReadConnectionTokens(value, ref head);
             else if (name.EqualsIgnoreCaseAscii("Expect"u8) && value.EqualsIgnoreCaseAscii("100-continue"u8)) head.Expect100 = true;
         }
-        bool chunked = false;
-        if (hasTransferEncoding && codings.Verdict() is { } verdict)
+        return SetFraming(hasLength, hasTransferEncoding ? codings.Verdict() : null, ref head);
+    }
+
+    /// <summary>verdict: the Transfer-Encoding list's, null when there is none or only identity.</summary>
+    private static ParseResult? SetFraming(bool hasLength, (int Status, string Reason)? verdict, ref HttpRequestHead head)
+    {
+        if (verdict is { } v)
         {
             // checked first: a request framed two ways is the smuggling signal, whatever the codings
             if (hasLength) return ParseResult.Fail(400, "both Content-Length and Transfer-Encoding");
-            if (verdict.Status != 0) return ParseResult.Fail(verdict.Status, verdict.Reason);
-            chunked = true;
+            if (v.Status != 0) return ParseResult.Fail(v.Status, v.Reason);
+            head.Framing = BodyFraming.Chunked;
+            return null;
         }
-        head.Framing = chunked ? BodyFraming.Chunked
-            : hasLength && head.ContentLength > 0 ? BodyFraming.ContentLength : BodyFraming.None;
+        head.Framing = hasLength && head.ContentLength > 0 ? BodyFraming.ContentLength : BodyFraming.None;
         return null;
     }
 
