@@ -3,6 +3,10 @@
 #   ./build.sh          set up, restore, build Release, publish artifacts/bin/dotnetwsgi
 #   ./build.sh test     the above, then run every test (unit + integration) and print a summary line
 #   ./build.sh serve    the above, then serve the sample Flask app (samples/app.ini) on 127.0.0.1:8000
+#   ./build.sh fuzz [N] [SEED] [--target T]
+#                       fuzz the HTTP and uwsgi parsers and the ini reader: N inputs per target
+#                       (default 1000000) from SEED (default 1); exit 1 on an invariant violation,
+#                       printing how to reproduce it (docs/http-parsing.md, "Fuzzing")
 # On Debian as root, missing OS packages the build, the tests and the sample need are installed first.
 # artifacts/bin/dotnetwsgi is one NativeAOT executable (linux-x64): the master and its workers.
 set -euo pipefail
@@ -68,10 +72,14 @@ PY
 }
 
 cmd=${1:-build}
-install_os_packages
+[ "$cmd" = fuzz ] || install_os_packages
 case "$cmd" in
     build) publish ;;
     test) publish; run_tests ;;
     serve) publish; exec artifacts/bin/dotnetwsgi --ini samples/app.ini ;;
-    *) echo "usage: $0 [build|test|serve]" >&2; exit 2 ;;
+    fuzz)
+        shift
+        out=$(dotnet build tools/Fuzz/Fuzz.csproj -c Release -nologo -v quiet) || { echo "$out" >&2; exit 1; }
+        exec dotnet tools/Fuzz/bin/Release/net10.0/dotnetwsgi-fuzz.dll "$@" ;;
+    *) echo "usage: $0 [build|test|serve|fuzz [N] [SEED]]" >&2; exit 2 ;;
 esac

@@ -6,11 +6,15 @@
 //   * key-less lines (`master`) and `#` comment lines make the whole parse fail;
 //   * no line numbers, which every diagnostic needs.
 // So a pre-pass rewrites each line before the package sees it: comment and blank lines become
-// blank, a header keeps uWSGI's rule (the name is everything after `[` minus the last char), a
-// key-less line gets ` =`, an empty header name gets a placeholder, and every key is tagged with its line number (`socket\u001f12`), which
-// makes keys unique and carries the line through. The package then does the section grouping
-// (duplicate sections merged in order) and the key/value split on the first `=`; values come back
-// verbatim (inline ` # ...` is not stripped there: that is a typed-value decision made later).
+// blank, a header keeps uWSGI's rule (the name is everything after `[` minus the last char) and is
+// handed over hex-encoded (`[h7577736769]` for `[uwsgi]`), and a key line becomes `k<line number> =`.
+// The package then only groups line numbers into sections (duplicate sections merged in order); each
+// line's key and value are read from the line itself: split on the first `=`, trimmed of spaces and
+// tabs only, as uWSGI does. Handing the package nothing of the user's text is deliberate: a header
+// holding `]`, `=` or quotes made it invent keys, it trimmed \v, \f and Unicode spaces uWSGI keeps,
+// and a comment character inside a key dropped the line (found by the fuzz tool, tools/Fuzz).
+// Values come back verbatim (inline ` # ...` is not stripped there: that is a typed-value decision
+// made later).
 
 using IniParser.Model.Configuration;
 using IniParser.Parser;
@@ -25,8 +29,6 @@ public sealed record IniSection(IReadOnlyList<IniLine> Lines, bool Found);
 
 public static class IniFileAdapter
 {
-    private const char LineTag = '\u001f';
-    private const string EmptySection = "dotnetwsgi:empty-section"; // `[]` / `[`: the package needs a name
 
     private static readonly IniParserConfiguration Configuration = new()
     {
@@ -42,22 +44,33 @@ public static class IniFileAdapter
     public static IniSection ReadSection(string text, string section)
     {
         string tagged = Tag(text);
-        if (section.Length == 0)
-            section = EmptySection;
+        section = SectionKey(section);
         var parser = new IniDataParser(Configuration.Clone());
         var data = parser.Parse(tagged)
             ?? throw new InvalidDataException("ini parser rejected the pre-processed text: " + string.Join("; ", parser.Errors.Select(e => e.Message)));
         if (!data.Sections.ContainsSection(section))
             return new IniSection([], false);
         var lines = new List<IniLine>();
+        string[] raw = text.Split('\n');
         foreach (var key in data.Sections[section])
         {
-            int tag = key.KeyName.LastIndexOf(LineTag);
-            lines.Add(new IniLine(key.KeyName[..tag], key.Value, int.Parse(key.KeyName[(tag + 1)..])));
+            int line = int.Parse(key.KeyName.AsSpan(1));
+            var (name, value) = SplitLine(raw[line - 1].Trim(' ', '\t', '\r'));
+            lines.Add(new IniLine(name, value, line));
         }
         lines.Sort((a, b) => a.Line.CompareTo(b.Line)); // merged duplicate sections: keep file order
         return new IniSection(lines, true);
     }
+
+    /// <summary>uWSGI's split of a (trimmed) line: key before the first '=', value after it, both trimmed.</summary>
+    private static (string Key, string Value) SplitLine(string line)
+    {
+        int eq = line.IndexOf('=');
+        return ((eq < 0 ? line : line[..eq]).Trim(' ', '\t'), eq < 0 ? "" : line[(eq + 1)..].Trim(' ', '\t'));
+    }
+
+    /// <summary>A section name as the package sees it: `h` + the UTF-8 bytes in hex (never misread).</summary>
+    private static string SectionKey(string name) => "h" + Convert.ToHexString(System.Text.Encoding.UTF8.GetBytes(name));
 
     /// <summary>The pre-pass (see Overview). Line numbers are 1-based.</summary>
     internal static string Tag(string text)
@@ -70,14 +83,9 @@ public static class IniFileAdapter
             if (line.Length == 0 || line[0] is ';' or '#')
             { }
             else if (line[0] == '[')
-                output.Append('[').Append(line.Length > 2 ? line.AsSpan(1, line.Length - 2) : EmptySection).Append(']');
+                output.Append('[').Append(SectionKey(line.Length > 2 ? line[1..^1] : "")).Append(']');
             else
-            {
-                int eq = line.IndexOf('=');
-                string key = (eq < 0 ? line : line[..eq]).Trim(' ', '\t');
-                string value = eq < 0 ? "" : line[(eq + 1)..].Trim(' ', '\t');
-                output.Append(key).Append(LineTag).Append(i + 1).Append(" = ").Append(value);
-            }
+                output.Append('k').Append(i + 1).Append(" =");
             output.Append('\n');
         }
         return output.ToString();

@@ -10,6 +10,7 @@ public static partial class OptionCatalogue
         Opt("listen", OptionKind.Int, "Listen", "listen backlog of every socket", shortFlag: 'l') with { UwsgiDefault = "100" },
         Opt("chmod-socket", OptionKind.OctalMode, "ChmodSocket", "mode of unix sockets (empty = 666, else three octal digits)", shortFlag: 'C'),
         Opt("chown-socket", OptionKind.Name, "ChownSocket", "user[:group] of unix sockets"),
+        Opt("underscores-in-headers", OptionKind.Flag, "UnderscoresInHeaders", "dotnetwsgi: keep http-socket header names with '_' (default: drop them, as nginx)"),
         Opt("vacuum", OptionKind.Flag, "Vacuum", "remove the pidfiles, unix sockets and fifos created, on exit"),
         Rejected("shared-socket", OptionKind.Socket, "bind a socket before dropping privileges", "shared sockets (and `=N` references) are not supported; bind the address directly"),
         Rejected("abstract-socket", OptionKind.Flag, "force the abstract unix namespace", "abstract unix sockets are not supported"),

@@ -56,6 +56,8 @@ public sealed record ServerOptions
     /// <summary>`user[:group]` for unix sockets.</summary>
     public string? ChownSocket { get; init; }
     public bool Vacuum { get; init; }
+    /// <summary>http-socket: keep header fields whose name contains '_' (dropped by default, as nginx does).</summary>
+    public bool UnderscoresInHeaders { get; init; }
 
     // ---- process model (2.1) ----
     public int Processes { get; init; } = 1;

@@ -5,11 +5,13 @@
 // caller takes up to Remaining bytes itself (from its buffer or straight from the socket into the
 // app's buffer) and reports them with ConsumeData, so large chunks are read without a double copy.
 //
-// Wire format:
-//   chunk     = chunk-size(hex) [ BWS ; chunk-ext ] CRLF  chunk-data CRLF
-//   last      = 1*"0" [ ; chunk-ext ] CRLF
+// Wire format (strict: anything else is an Error, and an Error is final):
+//   chunk     = chunk-size(hex) [ BWS ";" chunk-ext ] CRLF  chunk-data CRLF
+//   last      = 1*"0" [ BWS ";" chunk-ext ] CRLF
 //   trailers  = *( field-line CRLF )   (skipped: WSGI has no place for them)
 //   end       = CRLF
+// Whitespace after the size is allowed only before a ';' (`5 \r\n` is rejected); leading zeros are
+// allowed; an extension or trailer line may hold no control byte but HTAB (a bare LF is rejected).
 
 namespace DotnetWsgi.Worker.Protocol;
 
@@ -27,15 +29,15 @@ public enum ChunkStep
 
 public struct ChunkedDecoder
 {
-    private enum State : byte { Size, Ext, SizeLf, Data, DataCr, DataLf, TrailerStart, Trailer, TrailerLf, FinalLf, Done }
+    private enum State : byte { Size, SizeWs, Ext, SizeLf, Data, DataCr, DataLf, TrailerStart, Trailer, TrailerLf, FinalLf, Done }
 
-    private const int MaxHexDigits = 15;
+    private const long MaxSizeBeforeShift = long.MaxValue >> 4;
     private const int MaxExtensionBytes = 4096;
     private const int MaxTrailerBytes = 65536;
 
     private State _state;
     private long _size;
-    private int _digits;
+    private bool _digits;
     private int _skipped;
 
     /// <summary>Data bytes left in the current chunk (valid when Step returned Data).</summary>
@@ -47,6 +49,7 @@ public struct ChunkedDecoder
     public ChunkStep Step(ReadOnlySpan<byte> input, out int consumed)
     {
         consumed = 0;
+        if (Error is not null) return ChunkStep.Error;
         while (true)
         {
             if (_state == State.Data) return ChunkStep.Data;
@@ -78,16 +81,22 @@ public struct ChunkedDecoder
                 int hex = HexValue(b);
                 if (hex >= 0)
                 {
-                    if (++_digits > MaxHexDigits) return "chunk size too large";
+                    if (_size > MaxSizeBeforeShift) return "chunk size too large";
+                    _digits = true;
                     _size = _size * 16 + hex;
                     return null;
                 }
-                if (_digits == 0) return "invalid chunk size";
+                if (!_digits) return "invalid chunk size";
                 if (b == '\r') { _state = State.SizeLf; return null; }
-                if (b == ';' || b == ' ' || b == '\t') { _state = State.Ext; _skipped = 0; return null; }
+                if (b == ';') { _state = State.Ext; _skipped = 0; return null; }
+                if (b == ' ' || b == '\t') { _state = State.SizeWs; return null; }
                 return "invalid chunk size";
+            case State.SizeWs:
+                if (b == ';') { _state = State.Ext; _skipped = 0; return null; }
+                return b == ' ' || b == '\t' ? null : "whitespace after chunk size not followed by ';'";
             case State.Ext:
                 if (b == '\r') { _state = State.SizeLf; return null; }
+                if (IsControl(b)) return "control character in chunk extension";
                 return ++_skipped > MaxExtensionBytes ? "chunk extension too long" : null;
             case State.SizeLf:
                 if (b != '\n') return "missing LF after chunk size";
@@ -102,7 +111,7 @@ public struct ChunkedDecoder
                 if (b != '\n') return "missing CRLF after chunk data";
                 _state = State.Size;
                 _size = 0;
-                _digits = 0;
+                _digits = false;
                 return null;
             default:
                 return AdvanceTrailer(b);
@@ -115,10 +124,12 @@ public struct ChunkedDecoder
         switch (_state)
         {
             case State.TrailerStart:
+                if (IsControl(b) && b != '\r') return "control character in chunked trailer";
                 _state = b == '\r' ? State.FinalLf : State.Trailer;
                 return null;
             case State.Trailer:
                 if (b == '\r') _state = State.TrailerLf;
+                else if (IsControl(b)) return "control character in chunked trailer";
                 return null;
             case State.TrailerLf:
                 if (b != '\n') return "missing LF in chunked trailer";
@@ -132,6 +143,8 @@ public struct ChunkedDecoder
                 throw new InvalidOperationException($"chunked decoder in state {_state}");
         }
     }
+
+    private static bool IsControl(byte b) => (b < 0x20 && b != '\t') || b == 0x7f;
 
     private static int HexValue(byte b) => b switch
     {

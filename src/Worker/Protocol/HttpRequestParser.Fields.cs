@@ -10,10 +10,21 @@ public static partial class HttpRequestParser
 {
     private const int MaxFieldsOnStack = 256;
 
-    /// <summary>fields: every field line including its CRLF, without the final empty line.</summary>
-    private static string? ParseFields(ReadOnlySpan<byte> fields, int maxVars, RequestVars vars, ref HttpRequestHead head)
+    /// <summary>What the field rules depend on besides the field lines themselves.</summary>
+    private readonly ref struct FieldRules(int maxVars, bool http11, bool keepUnderscores, bool absoluteForm, ReadOnlySpan<byte> authority)
     {
-        int maxFields = Math.Min(Math.Max(maxVars * 2, 16), MaxFieldsOnStack);
+        public int MaxVars { get; } = maxVars;
+        public bool Http11 { get; } = http11;
+        public bool KeepUnderscores { get; } = keepUnderscores;
+        /// <summary>The target was absolute-form: Authority replaces every Host header.</summary>
+        public bool AbsoluteForm { get; } = absoluteForm;
+        public ReadOnlySpan<byte> Authority { get; } = authority;
+    }
+
+    /// <summary>fields: every field line including its CRLF, without the final empty line.</summary>
+    private static ParseResult? ParseFields(ReadOnlySpan<byte> fields, in FieldRules rules, RequestVars vars, ref HttpRequestHead head)
+    {
+        int maxFields = Math.Min(Math.Max(rules.MaxVars * 2, 16), MaxFieldsOnStack);
         Span<int> ranges = stackalloc int[MaxFieldsOnStack * 4]; // nameStart, nameLen, valueStart, valueLen
         int count = 0;
         int pos = 0;
@@ -21,23 +32,36 @@ public static partial class HttpRequestParser
         {
             int end = fields[pos..].IndexOf("\r\n"u8) + pos;
             var line = fields[pos..end];
-            if (line[0] == ' ' || line[0] == '\t') return "obsolete header line folding";
-            int colon = line.IndexOf((byte)':');
-            if (colon < 0) return "header line without ':'";
-            if (!IsToken(line[..colon])) return "malformed header name";
-            if (count == maxFields) return $"too many headers (max {maxFields})";
-            var value = Trim(line[(colon + 1)..], out int lead);
-            foreach (byte b in value)
-                if ((b < 0x20 && b != '\t') || b == 0x7f) return "control character in header value";
-            ranges[count * 4] = pos;
+            if (ValidateLine(line, out int colon, out var value, out int lead) is { } error) return ParseResult.Fail(400, error);
+            int linePos = pos;
+            pos = end + 2;
+            if (!rules.KeepUnderscores && line[..colon].IndexOf((byte)'_') >= 0) continue; // dropped, as nginx does
+            if (count == maxFields) return ParseResult.Fail(400, $"too many headers (max {maxFields})");
+            ranges[count * 4] = linePos;
             ranges[count * 4 + 1] = colon;
-            ranges[count * 4 + 2] = pos + colon + 1 + lead;
+            ranges[count * 4 + 2] = linePos + colon + 1 + lead;
             ranges[count * 4 + 3] = value.Length;
             count++;
-            pos = end + 2;
         }
         ranges = ranges[..(count * 4)];
-        return ReadFraming(fields, ranges, ref head) ?? EmitVars(fields, ranges, vars);
+        if (ReadFraming(fields, ranges, rules.Http11, ref head) is { } framingError) return framingError;
+        EmitVars(fields, ranges, in rules, vars);
+        return null;
+    }
+
+    private static string? ValidateLine(ReadOnlySpan<byte> line, out int colon, out ReadOnlySpan<byte> value, out int lead)
+    {
+        value = default;
+        lead = 0;
+        colon = -1;
+        if (line[0] == ' ' || line[0] == '\t') return "obsolete header line folding";
+        colon = line.IndexOf((byte)':');
+        if (colon < 0) return "header line without ':'";
+        if (!IsToken(line[..colon])) return "malformed header name";
+        value = Trim(line[(colon + 1)..], out lead);
+        foreach (byte b in value)
+            if ((b < 0x20 && b != '\t') || b == 0x7f) return "control character in header value";
+        return null;
     }
 
     private static ReadOnlySpan<byte> Trim(ReadOnlySpan<byte> value, out int lead)
@@ -52,34 +76,6 @@ public static partial class HttpRequestParser
     private static ReadOnlySpan<byte> Name(ReadOnlySpan<byte> f, ReadOnlySpan<int> r, int i) => f.Slice(r[i * 4], r[i * 4 + 1]);
     private static ReadOnlySpan<byte> Value(ReadOnlySpan<byte> f, ReadOnlySpan<int> r, int i) => f.Slice(r[i * 4 + 2], r[i * 4 + 3]);
 
-    private static string? ReadFraming(ReadOnlySpan<byte> f, ReadOnlySpan<int> r, ref HttpRequestHead head)
-    {
-        bool hasLength = false, hasTransferEncoding = false;
-        for (int i = 0; i < r.Length / 4; i++)
-        {
-            var name = Name(f, r, i);
-            var value = Value(f, r, i);
-            if (name.EqualsIgnoreCaseAscii("Content-Length"u8))
-            {
-                if (!TryParseLength(value, out long length)) return "invalid Content-Length";
-                if (hasLength && length != head.ContentLength) return "conflicting Content-Length headers";
-                hasLength = true;
-                head.ContentLength = length;
-            }
-            else if (name.EqualsIgnoreCaseAscii("Transfer-Encoding"u8))
-            {
-                hasTransferEncoding = true;
-                if (!LastToken(value).EqualsIgnoreCaseAscii("chunked"u8)) return "unsupported Transfer-Encoding";
-            }
-            else if (name.EqualsIgnoreCaseAscii("Connection"u8)) ReadConnectionTokens(value, ref head);
-            else if (name.EqualsIgnoreCaseAscii("Expect"u8) && value.EqualsIgnoreCaseAscii("100-continue"u8)) head.Expect100 = true;
-        }
-        if (hasLength && hasTransferEncoding) return "both Content-Length and Transfer-Encoding";
-        head.Framing = hasTransferEncoding ? BodyFraming.Chunked
-            : hasLength && head.ContentLength > 0 ? BodyFraming.ContentLength : BodyFraming.None;
-        return null;
-    }
-
     private static bool TryParseLength(ReadOnlySpan<byte> value, out long length)
     {
         length = 0;
@@ -92,12 +88,6 @@ public static partial class HttpRequestParser
         return true;
     }
 
-    private static ReadOnlySpan<byte> LastToken(ReadOnlySpan<byte> list)
-    {
-        int comma = list.LastIndexOf((byte)',');
-        return Trim(comma < 0 ? list : list[(comma + 1)..], out _);
-    }
-
     private static void ReadConnectionTokens(ReadOnlySpan<byte> value, ref HttpRequestHead head)
     {
         foreach (var range in value.Split((byte)','))
@@ -108,8 +98,9 @@ public static partial class HttpRequestParser
         }
     }
 
-    private static string? EmitVars(ReadOnlySpan<byte> f, ReadOnlySpan<int> r, RequestVars vars)
+    private static void EmitVars(ReadOnlySpan<byte> f, ReadOnlySpan<int> r, in FieldRules rules, RequestVars vars)
     {
+        if (rules.AbsoluteForm) vars.Add("HTTP_HOST"u8, rules.Authority);
         int n = r.Length / 4;
         for (int i = 0; i < n; i++)
         {
@@ -117,9 +108,9 @@ public static partial class HttpRequestParser
             if (SeenBefore(f, r, i)) continue;
             if (name.EqualsIgnoreCaseAscii("Content-Length"u8)) vars.Add("CONTENT_LENGTH"u8, Value(f, r, i));
             else if (name.EqualsIgnoreCaseAscii("Content-Type"u8)) vars.Add("CONTENT_TYPE"u8, Value(f, r, i));
+            else if (rules.AbsoluteForm && name.EqualsIgnoreCaseAscii("Host"u8)) continue;
             else AddHeaderVar(f, r, i, vars);
         }
-        return null;
     }
 
     /// <summary>True when an earlier field has the same var name (it was emitted merged with this one).</summary>

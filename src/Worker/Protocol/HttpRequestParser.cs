@@ -9,16 +9,21 @@
 //   CRLF
 //   body framed by Content-Length or Transfer-Encoding: chunked (read by the body reader)
 //
-// Vars, in this order: REQUEST_METHOD, REQUEST_URI (raw), PATH_INFO (percent-decoded, %2F included),
+// Vars, in this order: REQUEST_METHOD, REQUEST_URI (raw; for an absolute-form target its path and
+// query only), PATH_INFO (percent-decoded, %2F included),
 // QUERY_STRING (raw, "" if none), SERVER_PROTOCOL, SCRIPT_NAME (""), SERVER_NAME (host name),
 // SERVER_PORT ("80" on unix sockets), REMOTE_ADDR, REMOTE_PORT (a deliberate addition: uWSGI's
 // http-socket omits it, nginx's uwsgi_params sends it; apps and log formats use it), then every header
 // as HTTP_NAME (upper-case, '-' -> '_', repeats merged with ", ") except Content-Type/Content-Length,
-// which become CONTENT_TYPE/CONTENT_LENGTH with no HTTP_ copy.
+// which become CONTENT_TYPE/CONTENT_LENGTH with no HTTP_ copy. A header whose name contains '_' is
+// dropped (it would share a var with the dashed name a proxy vouches for) unless the caller keeps
+// them; an absolute-form target's authority becomes HTTP_HOST in place of any Host header.
 //
-// Errors: a head longer than buffer-size -> 431; a malformed request line, a header without ':',
-// obsolete line folding, a bad or conflicting Content-Length, Content-Length with chunked, an
-// unsupported transfer coding or HTTP version -> 400 with the reason.
+// Errors: a head longer than buffer-size -> 431; a malformed request line or target, a header
+// without ':', obsolete line folding, a bad or conflicting Content-Length, Content-Length with
+// chunked, a Transfer-Encoding that does not end in one chunked (or any on HTTP/1.0), two Host
+// headers or an unsupported HTTP version -> 400 with the reason; a transfer coding other than
+// chunked, or CONNECT -> 501. docs/http-parsing.md lists every rule.
 
 using DotnetWsgi.Worker.Hosting;
 
@@ -38,10 +43,11 @@ public static partial class HttpRequestParser
 {
     /// <summary>
     /// Parses one request head at the start of input into vars (cleared first) and head. Done.Consumed
-    /// counts the skipped empty lines and the head through its final CRLF CRLF.
+    /// counts the skipped empty lines and the head through its final CRLF CRLF. Header fields whose
+    /// name contains '_' are dropped unless keepUnderscoreHeaders (option underscores-in-headers).
     /// </summary>
     public static ParseResult Parse(ReadOnlySpan<byte> input, int bufferSize, int maxVars,
-        in HttpServerVars server, RequestVars vars, out HttpRequestHead head)
+        in HttpServerVars server, RequestVars vars, out HttpRequestHead head, bool keepUnderscoreHeaders = false)
     {
         head = default;
         int skip = SkipEmptyLines(input);
@@ -55,20 +61,25 @@ public static partial class HttpRequestParser
         }
         if (!TryParseRequestLine(data[..lineEnd], out var line, out var lineError))
             return ParseResult.Fail(400, lineError!);
+        if (ClassifyTarget(data[..line.MethodLength], data.Slice(line.UriStart, line.UriLength), out var target) is { } targetError)
+            return targetError;
 
+        // skipped empty lines count against buffer-size here as in the partial case above, so a head
+        // gets the same answer whether it arrives whole or in pieces (a fuzz-tool finding)
         int headEnd = data.IndexOf("\r\n\r\n"u8);
-        if (headEnd < 0 || headEnd + 4 > bufferSize)
+        if (headEnd < 0 || skip + headEnd + 4 > bufferSize)
         {
-            if (input.Length >= bufferSize || headEnd + 4 > bufferSize)
+            if (input.Length >= bufferSize || skip + headEnd + 4 > bufferSize)
                 return ParseResult.Fail(431, $"request head larger than buffer-size {bufferSize}");
             return ParseResult.NeedMore;
         }
 
         vars.Clear();
-        AddRequestLineVars(data, line, in server, vars);
+        AddRequestLineVars(data, line, target, in server, vars);
         var fields = data[(lineEnd + 2)..(headEnd + 2)];
-        var error = ParseFields(fields, maxVars, vars, ref head);
-        if (error is not null) return ParseResult.Fail(400, error);
+        var authority = target.Form == TargetForm.Absolute ? data.Slice(line.UriStart + target.AuthorityStart, target.AuthorityLength) : default;
+        var rules = new FieldRules(maxVars, line.Http11, keepUnderscoreHeaders, target.Form == TargetForm.Absolute, authority);
+        if (ParseFields(fields, in rules, vars, ref head) is { } fieldError) return fieldError;
         head.Http11 = line.Http11;
         head.IsHead = data[..line.MethodLength].SequenceEqual("HEAD"u8);
         head.KeepAlive = line.Http11 ? !head.ConnectionClose : head.ConnectionKeepAlive;
@@ -121,9 +132,17 @@ public static partial class HttpRequestParser
         return true;
     }
 
-    private static void AddRequestLineVars(ReadOnlySpan<byte> data, in RequestLine line, in HttpServerVars server, RequestVars vars)
+    private static void AddRequestLineVars(ReadOnlySpan<byte> data, in RequestLine line, in Target target, in HttpServerVars server, RequestVars vars)
     {
-        var uri = data.Slice(line.UriStart, line.UriLength);
+        var uri = data.Slice(line.UriStart + target.PathStart, target.PathLength);
+        if (target.Form == TargetForm.Absolute && (uri.IsEmpty || uri[0] == '?'))
+        {
+            // "http://h" and "http://h?q" have an empty path: served as "/" and "/?q" (RFC 9112 §3.2.1)
+            var rooted = new byte[uri.Length + 1];
+            rooted[0] = (byte)'/';
+            uri.CopyTo(rooted.AsSpan(1));
+            uri = rooted;
+        }
         int q = uri.IndexOf((byte)'?');
         var path = q < 0 ? uri : uri[..q];
         var query = q < 0 ? default : uri[(q + 1)..];

@@ -51,7 +51,7 @@ public sealed partial class ServingThread
                 ServerName = _server.ServerName, ServerPort = _conn.Listener.ServerPort,
                 RemoteAddr = _conn.RemoteAddr, RemotePort = _conn.RemotePort,
             };
-            return HttpRequestParser.Parse(_conn.Pending, o.BufferSize, o.MaxVars, in server, vars, out head);
+            return HttpRequestParser.Parse(_conn.Pending, o.BufferSize, o.MaxVars, in server, vars, out head, o.UnderscoresInHeaders);
         }
         head = default;
         var r = UwsgiPacketParser.Parse(_conn.Pending, o.BufferSize, o.MaxVars, vars);

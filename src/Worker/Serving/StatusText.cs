@@ -10,6 +10,7 @@ public static class StatusText
         413 => "Request Entity Too Large",
         431 => "Request Header Fields Too Large",
         500 => "Internal Server Error",
+        501 => "Not Implemented",
         503 => "Service Unavailable",
         504 => "Gateway Timeout",
         _ => "Error",
