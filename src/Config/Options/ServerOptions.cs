@@ -42,6 +42,9 @@ public sealed record MountSpec(string MountPoint, string Target);
 /// <summary>`env = KEY=VALUE`.</summary>
 public sealed record EnvSetting(string Key, string Value);
 
+/// <summary>A key no option has (and not close to one): kept as uWSGI keeps it, for `uwsgi.opt` and `%(key)`.</summary>
+public sealed record CustomOption(string Key, string Value);
+
 /// <summary>`static-map = /prefix=/dir`.</summary>
 public sealed record StaticMap(string Prefix, string Directory);
 
@@ -155,6 +158,10 @@ public sealed record ServerOptions
     public bool StatsRequestVars { get; init; }
     /// <summary>dotnetwsgi extension: `admin-ready-workers = N`: /readyz answers 200 once N workers accept (default 1).</summary>
     public int AdminReadyWorkers { get; init; } = 1;
+
+    // ---- custom keys ----
+    /// <summary>Keys that are not options and not close to one (`acc-custom = hello`), in order; repeated keys repeat.</summary>
+    public IReadOnlyList<CustomOption> CustomOptions { get; init; } = [];
 
     // ---- where it came from ----
     /// <summary>The top-level config file (first `--ini` or positional), for messages and reloads.</summary>
