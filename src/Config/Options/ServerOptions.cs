@@ -159,6 +159,21 @@ public sealed record ServerOptions
     /// <summary>dotnetwsgi extension: `admin-ready-workers = N`: /readyz answers 200 once N workers accept (default 1).</summary>
     public int AdminReadyWorkers { get; init; } = 1;
 
+    // ---- Python API services ----
+    /// <summary>`cache2 = name=...,items=...` specs as written (CacheSpec parses them).</summary>
+    public IReadOnlyList<string> Cache2 { get; init; } = [];
+    /// <summary>Items of the old-style cache (`cache = N`, named `default`), 0 = none.</summary>
+    public long Cache { get; init; }
+    public long CacheBlocksize { get; init; } = 65536;
+    /// <summary>Spool directories (each served by SpoolerProcesses processes of the master).</summary>
+    public IReadOnlyList<string> Spooler { get; init; } = [];
+    public int SpoolerProcesses { get; init; } = 1;
+    public int SpoolerFrequency { get; init; } = 30;
+    /// <summary>`mule` entries: empty = a bare mule, else the script it runs.</summary>
+    public IReadOnlyList<string> Mule { get; init; } = [];
+    /// <summary>Bare mules added by `mules = N` (numbered after the `mule` entries).</summary>
+    public int Mules { get; init; }
+
     // ---- custom keys ----
     /// <summary>Keys that are not options and not close to one (`acc-custom = hello`), in order; repeated keys repeat.</summary>
     public IReadOnlyList<CustomOption> CustomOptions { get; init; } = [];

@@ -45,6 +45,7 @@ public sealed partial class Master
         _spawnedInGeneration = 0;
         _configPath = Path.Combine(_deps.RunDirectory, $"config.{_generation}.json");
         File.WriteAllText(_configPath, Config.Options.ServerOptionsJson.Serialize(_options));
+        _deps.PythonServices?.StartGeneration(_options, _configPath);
         if (!replace) return;
         foreach (var w in _table.Live.Where(w => !w.ReplaceWhenReady).ToList()) w.MarkForReplacement();
     }

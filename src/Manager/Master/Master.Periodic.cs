@@ -66,6 +66,7 @@ public sealed partial class Master
         CheckHarakiri();
         EscalateStops();
         if (State != MasterState.Running) return;
+        _deps.PythonServices?.Tick(_lastTick);
         CheckLifetime();
         CheckMemory();
         CheckTouchFiles();

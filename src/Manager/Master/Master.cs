@@ -33,6 +33,8 @@ public sealed record MasterDependencies(
     public Action? WritePidfiles { get; init; }
     /// <summary>Stats server and admin HTTP: the loop publishes a snapshot of the table to it every iteration.</summary>
     public Observability.ObservabilityHost? Observability { get; init; }
+    /// <summary>uWSGI's Python API services: timers on the tick, mules and spoolers per generation.</summary>
+    public PythonApi.PythonServices? PythonServices { get; init; }
 }
 
 public enum MasterState { Running, Stopping, StoppingNow }
