@@ -10,6 +10,8 @@ public static class Program
         // The master starts workers as this same executable with the worker contract in the environment.
         if (Environment.GetEnvironmentVariable(WorkerContract.WorkerIdVar) is not null)
             return DotnetWsgi.Worker.Serving.WorkerProgram.Run();
+        if (DotnetWsgi.Worker.Serving.ServiceProgram.IsService) // a mule or spooler of the master
+            return DotnetWsgi.Worker.Serving.ServiceProgram.Run();
         if (args.Length > 0 && args[0] == "top") return Top.TopCommand.Run(args[1..]);
         return Cli.CommandLineApp.Run(args);
     }

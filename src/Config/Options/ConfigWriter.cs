@@ -1,6 +1,6 @@
 // `--print-config`: the effective options as an ini file that reads back to the same ServerOptions.
 // Every implemented option is written (defaults included, so the output documents what runs);
-// empty lists and unset paths are left out. Sockets keep their declaring option and their order.
+// empty lists and unset paths are left out; custom keys (not options) come last. Sockets keep their declaring option and their order.
 // `%` is doubled because magic variables are substituted in file text.
 
 using System.Collections;
@@ -30,6 +30,8 @@ public static class ConfigWriter
             else if (value is not null)
                 Line(output, row.Name, Format(row, value));
         }
+        foreach (var custom in options.CustomOptions)
+            Line(output, custom.Key, custom.Value);
         return output.ToString();
     }
 

@@ -1,8 +1,9 @@
 // Overview
 // Applies the expanded entries, in order, to a ServerOptions: scalars last-wins, repeatable options
-// accumulate (reference §1.1). Every entry is checked against the catalogue first: an unknown key is
-// an error with did-you-mean unless some %(key) used it as a placeholder; rejected options are
-// errors; ignored ones warn once. Cross-option checks follow in OptionValidator.
+// accumulate. Every entry is checked against the catalogue first: an unknown key close to an option
+// is an error with did-you-mean (a typo); one close to none is a custom option, kept (as uWSGI keeps
+// every key) for `uwsgi.opt` and `%(key)`, with one notice unless a %(key) used it; rejected options
+// are errors; ignored ones warn once. Cross-option checks follow in OptionValidator.
 
 using System.Collections;
 using System.Reflection;
@@ -15,12 +16,13 @@ internal sealed class OptionBinder(List<ConfigDiagnostic> diagnostics, ISet<stri
     private readonly Dictionary<string, object?> _scalars = [];
     private readonly Dictionary<string, IList> _lists = [];
     private readonly HashSet<string> _mentioned = [];
+    private readonly List<CustomOption> _custom = [];
 
     public ServerOptions Bind(IEnumerable<ConfigEntry> entries, string? configFile)
     {
         foreach (var entry in entries.Where(e => !e.IsPlaceholder))
             Apply(entry);
-        var options = new ServerOptions { ConfigFile = configFile };
+        var options = new ServerOptions { ConfigFile = configFile, CustomOptions = _custom };
         foreach (var (property, value) in _scalars)
             Property(property).SetValue(options, value);
         foreach (var (property, list) in _lists)
@@ -33,8 +35,7 @@ internal sealed class OptionBinder(List<ConfigDiagnostic> diagnostics, ISet<stri
         var row = OptionCatalogue.Find(entry.Key);
         if (row is null)
         {
-            if (!placeholders.Contains(entry.Key))
-                diagnostics.Add(entry.Error($"unknown option '{entry.DisplayKey}'{Suggestions.DidYouMean(entry.Key, entry.Origin == ConfigEntry.CommandLine ? "--" : "")}"));
+            Custom(entry);
             return;
         }
         switch (row.Status)
@@ -62,6 +63,20 @@ internal sealed class OptionBinder(List<ConfigDiagnostic> diagnostics, ISet<stri
             return;
         Notices(entry, row, value);
         Store(row, FitProperty(row, value));
+    }
+
+    /// <summary>A key the catalogue lacks: a typo when an option is close (error), else a custom option.</summary>
+    private void Custom(ConfigEntry entry)
+    {
+        bool used = placeholders.Contains(entry.Key);
+        if (!used && Suggestions.Closest(entry.Key).Count > 0)
+        {
+            diagnostics.Add(entry.Error($"unknown option '{entry.DisplayKey}'{Suggestions.DidYouMean(entry.Key, entry.Origin == ConfigEntry.CommandLine ? "--" : "")}"));
+            return;
+        }
+        if (!used && _custom.All(c => c.Key != entry.Key))
+            diagnostics.Add(entry.Notice($"'{entry.DisplayKey}' is not a uWSGI option: kept as a custom option (uwsgi.opt, %({entry.Key}))"));
+        _custom.Add(new CustomOption(entry.Key, entry.Value));
     }
 
     private void Store(OptionRow row, object? value)

@@ -10,7 +10,7 @@ public static partial class OptionCatalogue
         new OptionRow(SetPlaceholder, OptionKind.Directive, "", "define a placeholder for %(NAME)", Aliases: ["set-ph"], Repeatable: true),
         new OptionRow(Set, OptionKind.Directive, "", "set an option, or a placeholder when NAME is not an option", Short: 'S', Repeatable: true),
         new OptionRow(Get, OptionKind.Directive, "", "print the first value of an option or placeholder, then exit", Repeatable: true),
-        Builtin("strict", OptionKind.Flag, "fail on unknown options", "unknown options are always errors in dotnetwsgi"),
+        Builtin("strict", OptionKind.Flag, "fail on unknown options", "unknown keys close to an option are always errors in dotnetwsgi (others are custom options)"),
         Rejected("if-env", OptionKind.Text, "conditional block", "logic blocks are not supported"),
         Rejected("if-exists", OptionKind.Text, "conditional block", "logic blocks are not supported"),
         Rejected("if-file", OptionKind.Text, "conditional block", "logic blocks are not supported"),

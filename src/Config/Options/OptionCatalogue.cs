@@ -12,7 +12,7 @@ namespace DotnetWsgi.Config.Options;
 public static partial class OptionCatalogue
 {
     public static readonly IReadOnlyList<OptionRow> Rows =
-        [.. SocketRows, .. ProcessRows, .. LimitRows, .. PythonRows, .. ControlRows, .. LoggingRows, .. ConfigRows];
+        [.. SocketRows, .. ProcessRows, .. LimitRows, .. PythonRows, .. PythonApiRows, .. ControlRows, .. LoggingRows, .. ConfigRows];
 
     private static readonly FrozenDictionary<string, OptionRow> ByName =
         Rows.SelectMany(r => r.AllNames.Select(n => KeyValuePair.Create(n, r))).ToFrozenDictionary(StringComparer.Ordinal);

@@ -16,6 +16,9 @@ public static class OptionValidator
             yield return Error($"invalid value '{options.Threads}' for 'threads': must be at least 1");
         if (options.MaxWorkerLifetime > 0 && options.MaxWorkerLifetime <= options.MinWorkerLifetime)
             yield return Error($"invalid min-worker-lifetime value ({options.MinWorkerLifetime}), must be lower than max-worker-lifetime ({options.MaxWorkerLifetime})");
+        CacheSpec.All(options, out string? cacheError);
+        if (cacheError is not null)
+            yield return Error(cacheError);
         if (options.ChmodSocket is not null && options.Sockets.Count > 0 && options.Sockets.All(s => s.Family != SocketFamily.Unix))
             yield return new ConfigDiagnostic(ConfigSeverity.Warning, "chmod-socket has no effect: no unix socket is configured");
     }

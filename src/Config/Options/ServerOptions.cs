@@ -42,6 +42,9 @@ public sealed record MountSpec(string MountPoint, string Target);
 /// <summary>`env = KEY=VALUE`.</summary>
 public sealed record EnvSetting(string Key, string Value);
 
+/// <summary>A key no option has (and not close to one): kept as uWSGI keeps it, for `uwsgi.opt` and `%(key)`.</summary>
+public sealed record CustomOption(string Key, string Value);
+
 /// <summary>`static-map = /prefix=/dir`.</summary>
 public sealed record StaticMap(string Prefix, string Directory);
 
@@ -157,6 +160,25 @@ public sealed record ServerOptions
     public bool StatsRequestVars { get; init; }
     /// <summary>dotnetwsgi extension: `admin-ready-workers = N`: /readyz answers 200 once N workers accept (default 1).</summary>
     public int AdminReadyWorkers { get; init; } = 1;
+
+    // ---- Python API services ----
+    /// <summary>`cache2 = name=...,items=...` specs as written (CacheSpec parses them).</summary>
+    public IReadOnlyList<string> Cache2 { get; init; } = [];
+    /// <summary>Items of the old-style cache (`cache = N`, named `default`), 0 = none.</summary>
+    public long Cache { get; init; }
+    public long CacheBlocksize { get; init; } = 65536;
+    /// <summary>Spool directories (each served by SpoolerProcesses processes of the master).</summary>
+    public IReadOnlyList<string> Spooler { get; init; } = [];
+    public int SpoolerProcesses { get; init; } = 1;
+    public int SpoolerFrequency { get; init; } = 30;
+    /// <summary>`mule` entries: empty = a bare mule, else the script it runs.</summary>
+    public IReadOnlyList<string> Mule { get; init; } = [];
+    /// <summary>Bare mules added by `mules = N` (numbered after the `mule` entries).</summary>
+    public int Mules { get; init; }
+
+    // ---- custom keys ----
+    /// <summary>Keys that are not options and not close to one (`acc-custom = hello`), in order; repeated keys repeat.</summary>
+    public IReadOnlyList<CustomOption> CustomOptions { get; init; } = [];
 
     // ---- where it came from ----
     /// <summary>The top-level config file (first `--ini` or positional), for messages and reloads.</summary>

@@ -95,7 +95,12 @@ public static class CommandLineApp
             if (result.GetValue(Flags.CheckConfig))
             {
                 if (config.Succeeded)
+                {
                     Output.WriteLine("configuration is valid");
+                    if (config.Options!.CustomOptions.Count > 0)
+                        Output.WriteLine("custom options (not uWSGI options; kept for uwsgi.opt and %(key)): "
+                            + string.Join(", ", config.Options.CustomOptions.Select(c => c.Key).Distinct()));
+                }
                 return config.Succeeded ? ExitCodes.Ok : ExitCodes.Usage;
             }
             if (!config.Succeeded)

@@ -38,6 +38,7 @@ public sealed partial class Master
         string path = Path.Combine(_deps.RunDirectory, $"config.{_rollout.Generation + 1}.json");
         File.WriteAllText(path, Config.Options.ServerOptionsJson.Serialize(_options));
         _rollout.Begin(mode, path);
+        _deps.PythonServices?.StartGeneration(_options, path);
         if (mode == RolloutMode.None) return;
         foreach (var w in _table.Live.Where(w => !w.ReplaceWhenReady).ToList()) w.MarkForReplacement(ReplaceReason.Reload);
     }

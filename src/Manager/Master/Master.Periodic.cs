@@ -30,6 +30,7 @@ public sealed partial class Master
         _checks.Add("memory", TickInterval, CheckMemory);
         _checks.Add("touch files", TickInterval, CheckTouchFiles);
         _checks.Add("log size", TickInterval, CheckLogSize);
+        _checks.Add("python api timers", TickInterval, () => _deps.PythonServices?.Tick(_time.GetUtcNow()));
     }
 
     /// <summary>The option-dependent parts of the checks (again after a reload changed the options).</summary>

@@ -40,6 +40,8 @@ public sealed record MasterDependencies(
     public SystemdNotifier? Notifier { get; init; }
     /// <summary>The /proc reader (workers' memory).</summary>
     public ProcFs Proc { get; init; } = ProcFs.Default;
+    /// <summary>uWSGI's Python API services: timers on the tick, mules and spoolers per generation.</summary>
+    public PythonApi.PythonServices? PythonServices { get; init; }
 }
 
 public enum MasterState { Running, Stopping, StoppingNow }

@@ -24,6 +24,7 @@ internal sealed partial class MasterHost(ServerOptions options, Func<ConfigResul
     private ControlFifo? _fifo;
     private SystemdNotifier? _notifier;
     private string? _runDir;
+    private PythonApi.PythonServices? _pythonServices;
 
     public int Execute()
     {
@@ -83,11 +84,13 @@ internal sealed partial class MasterHost(ServerOptions options, Func<ConfigResul
         _runDir = Directory.CreateTempSubdirectory($"dotnetwsgi-{_pid}-").FullName;
         int capacity = Math.Max(16, 2 * options.Processes + 8);
         _scoreboard = Scoreboard.Create(Path.Combine(_runDir, "scoreboard"), capacity, Math.Max(32, 2 * options.Threads));
+        _pythonServices = PythonApi.PythonServices.Create(options, _runDir, _scoreboard, _pid, _log);
         _observability = StartObservability(_scoreboard);
         var deps = new MasterDependencies(launcher(_log), TimeProvider.System, _log, _scoreboard, _runDir, _pid)
         {
             Observability = _observability,
             Notifier = _notifier,
+            PythonServices = _pythonServices,
             Listeners = _listeners,
             LogFile = masterLog.File,
             WritePidfiles = () => { foreach (var p in _pidfiles) WritePidfileSafely(p); },
@@ -106,6 +109,7 @@ internal sealed partial class MasterHost(ServerOptions options, Func<ConfigResul
         _fifo?.Dispose();
         _notifier?.Dispose();
         _listeners?.CloseAll(options.Vacuum);
+        _pythonServices?.Dispose(); // stops the mules and spoolers
         _scoreboard?.Dispose();
         if (_runDir is not null) try { Directory.Delete(_runDir, recursive: true); } catch (IOException) { }
         if (!options.Vacuum) return;

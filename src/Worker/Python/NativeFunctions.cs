@@ -12,7 +12,7 @@ namespace DotnetWsgi.Worker.Python;
 
 internal static unsafe class NativeFunctions
 {
-    private const int METH_KEYWORDS = 0x0002, METH_O = 0x0008, METH_FASTCALL = 0x0080;
+    private const int METH_KEYWORDS = 0x0002, METH_NOARGS = 0x0004, METH_O = 0x0008, METH_FASTCALL = 0x0080;
 
     [StructLayout(LayoutKind.Sequential)]
     private struct PyMethodDef
@@ -38,6 +38,24 @@ internal static unsafe class NativeFunctions
         using var read = Py.PyCFunction_NewEx(&defs[2], PyObj.Null, PyObj.Null).Check();
         fixed (byte* name = "_read\0"u8)
             if (Py.PyObject_SetAttrString(shim, name, read) != 0) throw PythonException.Fetch();
+        InstallUwsgiApi(shim);
+    }
+
+    /// <summary>The `uwsgi` module's shared services (UwsgiApiCallbacks), as shim attributes the module's wrappers call.</summary>
+    private static void InstallUwsgiApi(PyObj shim)
+    {
+        var defs = (PyMethodDef*)NativeMemory.AllocZeroed((nuint)(6 * sizeof(PyMethodDef)));
+        defs[0] = Def("_cache", (delegate* unmanaged[Cdecl]<PyObj, PyObj*, nint, PyObj>)&UwsgiApiCallbacks.Cache, METH_FASTCALL);
+        defs[1] = Def("_lock", (delegate* unmanaged[Cdecl]<PyObj, PyObj, PyObj>)&UwsgiApiCallbacks.Lock, METH_O);
+        defs[2] = Def("_unlock", (delegate* unmanaged[Cdecl]<PyObj, PyObj, PyObj>)&UwsgiApiCallbacks.Unlock, METH_O);
+        defs[3] = Def("_signal", (delegate* unmanaged[Cdecl]<PyObj, PyObj*, nint, PyObj>)&UwsgiSignalCallbacks.Signal, METH_FASTCALL);
+        defs[4] = Def("_workers", (delegate* unmanaged[Cdecl]<PyObj, PyObj, PyObj>)&UwsgiSignalCallbacks.Workers, METH_NOARGS);
+        defs[5] = Def("_total_requests", (delegate* unmanaged[Cdecl]<PyObj, PyObj, PyObj>)&UwsgiSignalCallbacks.TotalRequests, METH_NOARGS);
+        for (int i = 0; i < 6; i++)
+        {
+            using var fn = Py.PyCFunction_NewEx(&defs[i], PyObj.Null, PyObj.Null).Check();
+            if (Py.PyObject_SetAttrString(shim, defs[i].ml_name, fn) != 0) throw PythonException.Fetch();
+        }
     }
 
     private static PyMethodDef Def(string name, void* fn, int flags) => new()

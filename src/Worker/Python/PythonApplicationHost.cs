@@ -39,6 +39,7 @@ public sealed unsafe class PythonApplicationHost(ServerOptions options, Serilog.
                     var apps = new AppLoader(runtime, options).LoadAll();
                     _gateway = new WsgiGateway(runtime, apps, options, log);
                     StartAutoReloader(runtime);
+                    if (!IsAuxiliary) AfterAppLoad(runtime);
                 }
                 catch (PythonException e)
                 {
@@ -59,6 +60,44 @@ public sealed unsafe class PythonApplicationHost(ServerOptions options, Serilog.
                 i, app.Description, app.MountPoint.Length == 0 ? "(default)" : app.MountPoint);
         }
         ChangeDirectory(options.Chdir2, "chdir2");
+    }
+
+    /// <summary>A mule or spooler process: it loads the app but runs PythonServices instead of serving.</summary>
+    private static bool IsAuxiliary
+        => Environment.GetEnvironmentVariable(Native.PythonApi.PythonApiContract.MuleIdVar) is { Length: > 0 }
+           || Environment.GetEnvironmentVariable(Native.PythonApi.PythonApiContract.SpoolerDirVar) is { Length: > 0 };
+
+    /// <summary>
+    /// A mule (run_mule: a `mule = FILE` script or the message loop) or a spooler (run_spooler) in
+    /// this thread, after Load; returns when the Python loop ends (a mule script that finished).
+    /// </summary>
+    public void RunService(string? muleFile, string? spoolerDir)
+    {
+        var runtime = Runtime;
+        var ts = runtime.Threads.Attach();
+        try
+        {
+            using (Gil.Acquire(ts))
+            {
+                if (spoolerDir is not null)
+                {
+                    using var run = runtime.ShimAttr("run_spooler");
+                    using var dir = PyText.FromString(spoolerDir);
+                    using var frequency = Py.PyLong_FromLongLong(options.SpoolerFrequency).Check();
+                    using var _ = PyText.Call(run, dir, frequency);
+                }
+                else
+                {
+                    using var run = runtime.ShimAttr("run_mule");
+                    using var file = muleFile is null ? Py.Py_None.NewRef() : PyText.FromString(muleFile);
+                    using var _ = PyText.Call(run, file);
+                }
+            }
+        }
+        finally
+        {
+            runtime.Threads.Detach();
+        }
     }
 
     public void AttachThread() => Runtime.Threads.Attach();
@@ -126,27 +165,39 @@ public sealed unsafe class PythonApplicationHost(ServerOptions options, Serilog.
         log.Information("Python auto-reloader enabled (every {Interval} s)", options.PyAutoreload);
     }
 
+    /// <summary>The `uwsgi` module (dotnetwsgi_uwsgi.py), with this process's identity and the master's shared files (GIL held).</summary>
     private void InstallUwsgiModule(PythonRuntime runtime)
     {
-        using var opt = Py.PyDict_New().Check();
-        void Opt(string key, string? value)
+        UwsgiApi.OpenFromEnvironment();
+        using var opt = UwsgiOpt.Build(options);
+        using var sources = Py.PyList_New(0).Check();
+        foreach (string name in (string[])["dotnetwsgi_uwsgi.py", "dotnetwsgi_uwsgi_services.py"])
         {
-            if (value is null) return;
-            using var v = PyText.Bytes(System.Text.Encoding.UTF8.GetBytes(value));
-            PyText.SetItem(opt, key, v);
+            using var pair = Py.PyList_New(0).Check();
+            Append(pair, name);
+            Append(pair, EmbeddedSource(name));
+            Py.PyList_Append(sources, pair);
         }
-        Opt("module", options.Module);
-        Opt("wsgi-file", options.WsgiFile);
-        Opt("callable", options.Callable);
-        Opt("processes", options.Processes.ToString());
-        Opt("threads", options.Threads.ToString());
-        Opt("chdir", options.Chdir);
+        using var state = UwsgiOpt.State(options);
         using var install = runtime.ShimAttr("install_uwsgi_module");
-        using var id = Py.PyLong_FromLongLong(workerId).Check();
-        using var master = Py.PyLong_FromLongLong(masterPid).Check();
         using var numproc = Py.PyLong_FromLongLong(options.Processes).Check();
         using var version = PyText.FromString(UwsgiVersion);
-        using var _ = PyText.Call(install, id, master, numproc, opt, version);
+        using var _ = PyText.Call(install, sources, state, opt, numproc, version);
+    }
+
+    private static string EmbeddedSource(string name)
+    {
+        using var stream = typeof(PythonApplicationHost).Assembly.GetManifestResourceStream("DotnetWsgi.Worker.Python." + name)
+            ?? throw new InvalidOperationException($"embedded resource {name} is missing");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
+    /// <summary>After the apps load: @postfork hooks and the signal thread (GIL held).</summary>
+    private static void AfterAppLoad(PythonRuntime runtime)
+    {
+        using var after = runtime.ShimAttr("after_app_load");
+        using var _ = PyText.Call(after);
     }
 
 

@@ -12,6 +12,7 @@ import importlib.machinery
 import importlib.util
 import os
 import signal
+import socket
 import sys
 import threading
 import time
@@ -171,18 +172,38 @@ def load_module(name):
     return importlib.import_module(name)
 
 
-def install_uwsgi_module(worker_id, masterpid, numproc, opt, version):
-    """A minimal `uwsgi` module for apps that probe it (refreshed when another app loads)."""
-    mod = sys.modules.get("uwsgi") or types.ModuleType("uwsgi")
-    mod.worker_id = lambda: worker_id
-    mod.masterpid = lambda: masterpid
-    mod.numproc = numproc
+def install_uwsgi_module(sources, state, opt, numproc, version):
+    """The `uwsgi` module (dotnetwsgi_uwsgi.py and its services part, run into one fresh module);
+    state holds this process's identity and where the master's shared files are."""
+    mod = types.ModuleType("uwsgi")
+    mod.__dict__["__file__"] = "<dotnetwsgi uwsgi module>"
+    for name, source in sources:
+        exec(compile(source, "<dotnetwsgi %s>" % name, "exec"), mod.__dict__)
+    mod._native = sys.modules[__name__]
+    mod._state.update(state)
     mod.opt = opt
+    mod.numproc = numproc
     mod.version = version
-    mod.SPOOL_OK = -2
-    mod.reload = lambda: _signal_master(masterpid, signal.SIGHUP)
-    mod.log = lambda message: print(message, file=sys.stderr, flush=True)
+    mod.version_info = (2, 0, 21, 0, "dotnetwsgi")
+    mod.hostname = socket.gethostname()
+    mod.started_on = int(time.time())
+    mod.magic_table = {}
+    mod.applications = None
     sys.modules["uwsgi"] = mod
+    return mod
+
+
+def after_app_load():
+    """Runs the @postfork hooks and starts the signal thread (worker, once its apps are loaded)."""
+    sys.modules["uwsgi"]._after_load()
+
+
+def run_mule(path):
+    sys.modules["uwsgi"]._mule_main(path)
+
+
+def run_spooler(directory, frequency):
+    sys.modules["uwsgi"]._spooler_main(directory, frequency)
 
 
 def _signal_master(masterpid, signum):
