@@ -36,7 +36,7 @@ public static class ConfigLoader
         if (requested.Count == 0 && !diagnostics.Any(d => d.Severity == ConfigSeverity.Error))
             diagnostics.AddRange(OptionValidator.Validate(options));
         bool failed = diagnostics.Any(d => d.Severity == ConfigSeverity.Error);
-        return new ConfigResult(failed ? null : options, InReadingOrder(diagnostics)) { RequestedValues = requested };
+        return new ConfigResult(failed ? null : options, InReadingOrder(diagnostics)) { RequestedValues = requested, Effective = options };
     }
 
     /// <summary>`get = KEY` entries answered with the first value of KEY (after expansion); unset keys print nothing, as uWSGI.</summary>

@@ -25,5 +25,12 @@ public sealed record ConfigResult(ServerOptions? Options, IReadOnlyList<ConfigDi
     /// </summary>
     public IReadOnlyList<string> RequestedValues { get; init; } = [];
 
+    /// <summary>
+    /// The options as read, also when a check failed (no socket, no app, a bad value left out):
+    /// `--print-config` shows them before the errors, so an incomplete configuration can be debugged.
+    /// Never served: only Options is, and only when there is no error.
+    /// </summary>
+    public ServerOptions? Effective { get; init; }
+
     public bool Succeeded => Options is not null && !Diagnostics.Any(d => d.Severity == ConfigSeverity.Error);
 }

@@ -31,8 +31,8 @@ public class MasterInstance : IDisposable
 
     public string Dir { get; } = Repo.TempDir("dnw");
     public string Ini => Path.Combine(Dir, "app.ini");
-    /// <summary>A free loopback port for the instance's HTTP socket (Get and WaitServing use it).</summary>
-    public int Port { get; } = Repo.FreePort();
+    /// <summary>The instance's HTTP socket port (Get and WaitServing use it): a free loopback port unless the test sets its own.</summary>
+    public int Port { get; init; } = Repo.FreePort();
     public TestProcess Process => _process ?? throw new InvalidOperationException("not started");
     public int Pid => Process.Pid;
     public bool HasExited => Process.HasExited;

@@ -90,8 +90,9 @@ public static class CommandLineApp
 
         private int WithConfiguration(ParseResult result, ConfigResult config)
         {
-            foreach (var diagnostic in config.Diagnostics)
-                Error.WriteLine(diagnostic);
+            if (result.GetValue(Flags.PrintConfig) && !result.GetValue(Flags.CheckConfig) && config.RequestedValues.Count == 0)
+                return PrintConfig(config);
+            ReportDiagnostics(config);
             if (result.GetValue(Flags.CheckConfig))
             {
                 if (config.Succeeded)
@@ -111,12 +112,25 @@ public static class CommandLineApp
                     Output.WriteLine(value);
                 return ExitCodes.Ok;
             }
-            if (result.GetValue(Flags.PrintConfig))
-            {
-                Output.Write(ConfigWriter.ToIni(config.Options!));
-                return ExitCodes.Ok;
-            }
             return RunMaster(config.Options!, Load);
+        }
+
+        /// <summary>
+        /// --print-config: the effective options as ini first, also for an incomplete configuration
+        /// (no socket or no app yet), then every problem; exit 1 when there is an error.
+        /// </summary>
+        private int PrintConfig(ConfigResult config)
+        {
+            if (config.Effective is { } options) Output.Write(ConfigWriter.ToIni(options));
+            Output.Flush();
+            ReportDiagnostics(config);
+            return config.Succeeded ? ExitCodes.Ok : ExitCodes.Usage;
+        }
+
+        private void ReportDiagnostics(ConfigResult config)
+        {
+            foreach (var diagnostic in config.Diagnostics)
+                Error.WriteLine(diagnostic);
         }
     }
 

@@ -24,6 +24,7 @@ public sealed record Listener(SocketSpec Spec, Socket Socket, int Fd, ulong? Ino
 
 public sealed partial class ListenerSet(int backlog, ILogger log) : IDisposable
 {
+    private bool _stoppedListening;
     private List<Listener> _listeners = [];
     private readonly List<Listener> _created = [];
 
@@ -149,6 +150,33 @@ public sealed partial class ListenerSet(int backlog, ILogger log) : IDisposable
         {
             if (mode is int m) Libc.Chmod(l.Spec.Path!, m);
             if (uid is not null || gid is not null) Libc.Chown(l.Spec.Path!, uid ?? uint.MaxValue, gid ?? uint.MaxValue);
+        }
+    }
+
+    /// <summary>
+    /// A stop has begun: every listening socket stops taking connections now, for every process that
+    /// shares it. shutdown(SHUT_RD) takes a TCP socket out of the listening state (a new connection is
+    /// refused, ECONNREFUSED, and one still in the accept queue is reset) and makes a unix socket
+    /// refuse connect(); what a unix queue still holds is accepted and closed here. So a client (or
+    /// nginx, which then moves to the next upstream) learns at once, instead of waiting in a queue no
+    /// worker reads any more until the master exits and resets it. Accepted connections and requests
+    /// in flight are untouched; the sockets stay open until CloseAll (vacuum).
+    /// workersStopped: true once no worker accepts any more (their scoreboard slots say so). It is
+    /// awaited first, for one second at most (a few ms in practice), so that no serving thread of a
+    /// worker that has not yet seen its stop is woken by a socket that no longer listens.
+    /// </summary>
+    public unsafe void StopListening(Func<bool> workersStopped)
+    {
+        if (_stoppedListening) return; // a second stop signal
+        _stoppedListening = true;
+        for (var end = DateTime.UtcNow.AddSeconds(1); !workersStopped() && DateTime.UtcNow < end;) Thread.Sleep(2);
+        foreach (var l in _listeners)
+        {
+            try { l.Socket.Shutdown(SocketShutdown.Receive); }
+            catch (SocketException e) { log.Warning("could not stop listening on {Name}: {Reason}", l.Spec.Name, e.Message); }
+            Libc.SetNonBlocking(l.Fd); // as the workers set it: the drain below must never block
+            uint length = 0;
+            for (int fd; (fd = Libc.Accept4(l.Fd, null, ref length, Libc.SOCK_CLOEXEC)) >= 0;) Libc.Close(fd);
         }
     }
 

@@ -2,6 +2,7 @@
 // (CommandTable), so `r` and SIGHUP run the same code.
 
 using System.Text;
+using DotnetWsgi.Native;
 using DotnetWsgi.Native.Interop;
 
 namespace DotnetWsgi.Manager.Master;
@@ -121,6 +122,7 @@ public sealed partial class Master
         _log.Information("graceful shutdown triggered by {Source}...", source);
         if (_paused) TogglePause();
         StopAll(immediate: false, StopReason.Shutdown);
+        _deps.Listeners?.StopListening(() => _table.All.All(w => _deps.Scoreboard.Slot(w.Id).State != WorkerSlotState.Accepting)); // docs/master.md
     }
 
     private void StopNow(string source)
@@ -128,6 +130,7 @@ public sealed partial class Master
         _log.Information("{Source} received...killing workers...", source);
         if (_paused) TogglePause();
         StopAll(immediate: true, StopReason.Shutdown);
+        _deps.Listeners?.StopListening(() => true); // workers are being killed: no wait
     }
 
     private void TogglePause()

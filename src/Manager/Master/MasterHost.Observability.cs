@@ -11,7 +11,8 @@ internal sealed partial class MasterHost
     private ObservabilityHost? StartObservability(Scoreboard scoreboard)
     {
         if (string.IsNullOrEmpty(options.Stats) && string.IsNullOrEmpty(options.AdminHttp)) return null;
-        var host = new ObservabilityHost(options, scoreboard, TimeProvider.System);
+        var host = new ObservabilityHost(options, scoreboard, TimeProvider.System,
+            logDropped: masterLog.File is { } file ? () => file.DroppedLines : null);
         try
         {
             host.Start(_log);

@@ -22,8 +22,9 @@ internal sealed partial class MasterHost
     {
         if (path is null) return;
         var pidfile = new Pidfile(path, _pid);
+        _log.Information("writing pidfile to {Path}", pidfile.Path);
+        pidfile.WriteAtStartup();
         _pidfiles.Add(pidfile);
-        WritePidfileSafely(pidfile);
     }
 
     private void WritePidfileSafely(Pidfile pidfile)
@@ -32,7 +33,7 @@ internal sealed partial class MasterHost
         try { pidfile.Write(); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            _log.Error("could not write pidfile {Path}: {Reason}", pidfile.Path, e.Message);
+            _log.Error("{Message}", pidfile.FailureMessage(e));
         }
     }
 

@@ -25,12 +25,14 @@ public sealed class ObservabilityHost : IDisposable
     private StatsServer? _stats;
     private AdminHttpServer? _admin;
 
-    public ObservabilityHost(ServerOptions options, Scoreboard scoreboard, TimeProvider time, KernelProbe? probe = null, StatsIdentity? identity = null)
+    /// <param name="logDropped">Log lines the logto file could not take so far (stats and /metrics show it).</param>
+    public ObservabilityHost(ServerOptions options, Scoreboard scoreboard, TimeProvider time, KernelProbe? probe = null, StatsIdentity? identity = null,
+        Func<long>? logDropped = null)
     {
         _options = options;
         probe ??= new KernelProbe();
         identity ??= new StatsIdentity(StatsReport.Version, Environment.ProcessId, Libc.GetUid(), Libc.GetGid(), Environment.CurrentDirectory);
-        _report = new StatsReport(options, identity, scoreboard, probe);
+        _report = new StatsReport(options, identity, scoreboard, probe) { LogDropped = logDropped ?? (() => 0) };
         _metrics = new PrometheusFormatter(scoreboard, _report, probe);
         _health = new HealthChecks(time, options.AdminReadyWorkers);
     }

@@ -34,6 +34,7 @@ public sealed class PrometheusFormatter(Scoreboard scoreboard, StatsReport repor
         foreach (var (reason, count) in snapshot.RespawnReasons.OrderBy(r => r.Key, StringComparer.Ordinal))
             Sample(sb, "worker_respawns_total", Label("reason", reason), count);
         ListenQueue(sb, snapshot);
+        Counter(sb, "log_dropped_total", "Log lines dropped because the logto file could not be written.", report.LogDropped());
         return sb.ToString();
     }
 

@@ -20,6 +20,9 @@ public sealed class StatsReport(ServerOptions options, StatsIdentity identity, S
     /// <summary>uWSGI's version string with our suffix, as the Python host's uwsgi.version.</summary>
     public const string Version = DotnetWsgi.Worker.Python.PythonApplicationHost.UwsgiVersion;
 
+    /// <summary>Log lines dropped because the logto file could not be written (a full device).</summary>
+    public Func<long> LogDropped { get; init; } = () => 0;
+
     private static readonly string[] LockNames = ["user 0", "signal", "filemon", "timer", "rbtimer", "cron", "rpc", "snmp"];
 
     public string Render(WorkerTableSnapshot snapshot, bool minified)
@@ -36,6 +39,7 @@ public sealed class StatsReport(ServerOptions options, StatsIdentity identity, S
         w.Value("uid", identity.Uid);
         w.Value("gid", identity.Gid);
         w.Value("cwd", identity.Cwd);
+        if (LogDropped() is > 0 and long dropped) w.Value("log_dropped", dropped); // only then: uWSGI's layout otherwise
         WriteLocks(w);
         WriteSockets(w, snapshot.Listeners, queues);
         w.OpenList("workers");

@@ -12,11 +12,11 @@ public sealed class BinaryFactAttribute : FactAttribute
 {
     private static readonly Lazy<string?> Missing = new(Probe);
 
-    public BinaryFactAttribute()
-    {
-        if (!File.Exists(PythonFactAttribute.Python)) Skip = $"{PythonFactAttribute.Python} is not installed";
-        else if (Missing.Value is string why) Skip = why;
-    }
+    public BinaryFactAttribute() => Skip = SkipReason;
+
+    /// <summary>Why a test that needs the published binary cannot run here, or null.</summary>
+    public static string? SkipReason
+        => !File.Exists(PythonFactAttribute.Python) ? $"{PythonFactAttribute.Python} is not installed" : Missing.Value;
 
 
     private static string? Probe()

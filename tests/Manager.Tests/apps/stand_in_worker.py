@@ -86,6 +86,10 @@ def serve(listener, core):
             conn, _ = listener.accept()
         except (socket.timeout, BlockingIOError):
             continue
+        except OSError:
+            if stopping.wait(0.05):  # the master stopped listening (EINVAL): a stop is on its way
+                return
+            continue
         with lock:
             state["inflight"] += 1
         try:
