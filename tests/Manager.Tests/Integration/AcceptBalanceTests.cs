@@ -34,7 +34,7 @@ public class AcceptBalanceTests
     {
         using var dn = new BinaryInstance(processes, $"threads = {threads}").WaitServing();
         int n = processes * threads;
-        Wait.Until(() => dn.LiveWorkerPids().Count == processes, $"{processes} workers");
+        Wait.Until(() => dn.WorkerPids().Count == processes, $"{processes} workers");
         // Start-up: every worker must have loaded the app and be accepting before rounds count.
         Wait.Until(() => Round(dn.Port, n).Elapsed < 2 * Sleep, "a first round served by every thread", TimeSpan.FromSeconds(60));
         var slow = new List<string>();

@@ -44,7 +44,7 @@ public sealed partial class PythonApiInstance : IDisposable
             $"env = OUT_DIR={Out}",
             .. extra,
         ]);
-        var info = new ProcessStartInfo(BinaryFactAttribute.Binary)
+        var info = new ProcessStartInfo(Repo.Binary)
         {
             RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false, WorkingDirectory = Dir,
         };

@@ -23,7 +23,7 @@ public sealed partial class SpawnerThreadTests
         File.Copy(Path.Combine(AppContext.BaseDirectory, "apps", "app.py"), app);
         File.WriteAllLines(ini, ["[uwsgi]", $"http-socket = 127.0.0.1:{port}", $"wsgi-file = {app}", "processes = 2", "worker-reload-mercy = 30"]);
         var output = new List<string>();
-        var info = new ProcessStartInfo(BinaryFactAttribute.Binary) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        var info = new ProcessStartInfo(Repo.Binary) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         info.ArgumentList.Add("--ini");
         info.ArgumentList.Add(ini);
         info.Environment["DOTNET_ThreadPool_ThreadTimeoutMs"] = "200";

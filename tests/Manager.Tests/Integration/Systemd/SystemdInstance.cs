@@ -26,12 +26,12 @@ public sealed partial class SystemdInstance : IDisposable
         Dir = dir;
         Port = port;
         File.WriteAllLines(Path.Combine(dir, "app.ini"), ["[uwsgi]", $"http-socket = 127.0.0.1:{port}", "worker-reload-mercy = 30", .. ini]);
-        var info = new ProcessStartInfo(prefix?[0] ?? BinaryFactAttribute.Binary)
+        var info = new ProcessStartInfo(prefix?[0] ?? Repo.Binary)
         {
             RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false, WorkingDirectory = dir,
         };
         foreach (var arg in prefix?.Skip(1) ?? []) info.ArgumentList.Add(arg);
-        if (prefix is not null) info.ArgumentList.Add(BinaryFactAttribute.Binary);
+        if (prefix is not null) info.ArgumentList.Add(Repo.Binary);
         info.ArgumentList.Add("--ini");
         info.ArgumentList.Add(Path.Combine(dir, "app.ini"));
         foreach (var (k, v) in environment) info.Environment[k] = v;
