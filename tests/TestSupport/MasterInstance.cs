@@ -48,6 +48,10 @@ public class MasterInstance : IDisposable
 
     public int WaitForExit() => Process.WaitForExit();
 
+    /// <summary>Asks the master (SIGUSR2) until it reports `request` (e.g. "GET /sleep?s=3") running in a worker.</summary>
+    public void WaitInFlight(string request)
+        => Wait.Until(() => Libc.Kill(Pid, Signals.SIGUSR2) == 0 && Logged($"is managing request {request}"), $"{request} to be in progress");
+
     /// <summary>
     /// The live workers now: the pids the workers wrote into their scoreboard slots (the scoreboard
     /// of this master, in the temp dir it made at start-up), running and children of this master.
