@@ -48,6 +48,10 @@ public class MasterInstance : IDisposable
 
     public int WaitForExit() => Process.WaitForExit();
 
+    /// <summary>Asks the master (SIGUSR2) until it reports `request` (e.g. "GET /sleep?s=3") running in a worker.</summary>
+    public void WaitInFlight(string request)
+        => Wait.Until(() => Libc.Kill(Pid, Signals.SIGUSR2) == 0 && Logged($"is managing request {request}"), $"{request} to be in progress");
+
     /// <summary>
     /// The live workers now: the pids the workers wrote into their scoreboard slots (the scoreboard
     /// of this master, in the temp dir it made at start-up), running and children of this master.
@@ -93,22 +97,33 @@ public class MasterInstance : IDisposable
     }
 }
 
-/// <summary>Waits that return the instance itself (typed as the caller's fixture), for `using var x = new ...().WaitServing();`.</summary>
+/// <summary>
+/// Waits that return the instance itself (typed as the caller's fixture), for
+/// `using var x = new ...().WaitServing();`. A wait that fails disposes the instance before it throws:
+/// the `using` never received it, and its processes must still be ended.
+/// </summary>
 public static class MasterInstanceWaits
 {
     /// <summary>Waits until a request to Port is answered; the master's exit fails at once with its output.</summary>
     /// <param name="daemon">The started process is a launcher that exits; the daemon behind it answers.</param>
-    public static T WaitServing<T>(this T m, bool daemon = false) where T : MasterInstance
+    public static T WaitServing<T>(this T m, bool daemon = false) where T : MasterInstance => OrDispose(m, () => Wait.Until(() =>
     {
-        Wait.Until(() =>
+        if (!daemon && m.Process.HasExited) throw new InvalidOperationException($"master exited {m.Process.WaitForExit()}:\n{m.Output}");
+        try { m.Get("/pid"); return true; } catch (HttpRequestException) { return false; }
+    }, "the instance to answer"));
+
+    public static T WaitForPort<T>(this T m, int port) where T : MasterInstance => OrDispose(m, () => m.Process.WaitForPort(port));
+
+    public static T WaitForFile<T>(this T m, string path) where T : MasterInstance => OrDispose(m, () => m.Process.WaitForFile(path));
+
+    private static T OrDispose<T>(T m, Action wait) where T : MasterInstance
+    {
+        try { wait(); }
+        catch
         {
-            if (!daemon && m.Process.HasExited) throw new InvalidOperationException($"master exited {m.Process.WaitForExit()}:\n{m.Output}");
-            try { m.Get("/pid"); return true; } catch (HttpRequestException) { return false; }
-        }, "the instance to answer");
+            m.Dispose();
+            throw;
+        }
         return m;
     }
-
-    public static T WaitForPort<T>(this T m, int port) where T : MasterInstance { m.Process.WaitForPort(port); return m; }
-
-    public static T WaitForFile<T>(this T m, string path) where T : MasterInstance { m.Process.WaitForFile(path); return m; }
 }

@@ -55,7 +55,12 @@ public sealed class NginxFront : IDisposable
             """);
         _process = new TestProcess(Binary, ["-p", Dir + "/", "-c", Path.Combine(Dir, "nginx.conf"), "-e", Path.Combine(Dir, "error.log")],
             Dir, Signals.SIGQUIT);
-        _process.WaitForPort(Port, TimeSpan.FromSeconds(30));
+        try { _process.WaitForPort(Port, TimeSpan.FromSeconds(30)); }
+        catch
+        {
+            Dispose(); // the caller never gets this object: end nginx here
+            throw;
+        }
     }
 
     public string ErrorLog => File.Exists(Path.Combine(Dir, "error.log")) ? File.ReadAllText(Path.Combine(Dir, "error.log")) : "";

@@ -12,18 +12,47 @@ from load import Load, Slowloris, Tally, idle_keepalive
 
 
 def _loaded(binary, seconds, fault, extra=(), processes=4, clients=8, keepalive=2):
-    """Runs fault(instance, deadline) -> note under load on a fresh instance; the instance is always closed."""
+    """Runs fault(instance, deadline) -> note under load on a fresh instance, sampling the accepting
+    workers (stats server) all along; the instance is always closed."""
     inst = Instance(binary, extra, processes=processes)
     try:
         inst.wait_ready(processes)
         load = Load(inst.port, clients, keepalive).start()
+        sampler = AcceptingSampler(inst).start()
         try:
             note = fault(inst, time.monotonic() + seconds)
         finally:
             tally = load.stop()
+            note = {**note, **sampler.stop()}
         return tally, note
     finally:
         inst.close()
+
+
+class AcceptingSampler:
+    """Polls the stats server: the fewest accepting workers seen, and how many samples saw none."""
+
+    def __init__(self, inst):
+        self.inst, self.counts = inst, []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self):
+        self._thread.start()
+        return self
+
+    def _run(self):
+        while not self._stop.wait(0.01):
+            try:
+                self.counts.append(self.inst.accepting())
+            except (OSError, ValueError):
+                pass  # stats server busy or gone: no sample
+
+    def stop(self):
+        self._stop.set()
+        self._thread.join(timeout=10)
+        zero = sum(1 for c in self.counts if c == 0)
+        return {"min accepting": min(self.counts, default="-"), "samples with 0 accepting": f"{zero}/{len(self.counts)}"}
 
 
 def sigkill_workers(binary, seconds):
@@ -65,13 +94,8 @@ def chain_reloads(binary, seconds):
 
 def recycling(binary, seconds):
     def fault(inst, deadline):
-        low, zero_samples, samples = 99, 0, 0
-        while time.monotonic() < deadline:
-            n = inst.accepting()
-            low, samples = min(low, n), samples + 1
-            zero_samples += n == 0
-            time.sleep(0.01)
-        return {"min accepting": low, "samples with 0 accepting": f"{zero_samples}/{samples}", "workers seen": len(inst.seen)}
+        time.sleep(max(0.0, deadline - time.monotonic()))
+        return {"workers seen": len(inst.seen)}
     # min-worker-lifetime = 1 (default 10): with a short run every worker reaches the limit many times.
     return ("recycle (max-requests = 50, min-worker-lifetime = 1)",) + _loaded(
         binary, seconds, fault, extra=["max-requests = 50", "min-worker-lifetime = 1"])

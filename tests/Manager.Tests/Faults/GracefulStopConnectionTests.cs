@@ -17,7 +17,7 @@ public class GracefulStopConnectionTests
     {
         using var dn = new BinaryInstance(1).WaitServing();
         var inFlight = Task.Run(() => dn.Get("/sleep?s=20")); // keeps the master draining for 20 s
-        Wait.Until(() => Libc.Kill(dn.Pid, Signals.SIGUSR2) == 0 && dn.Logged("is managing request GET /sleep?s=20"), "the request to be in progress");
+        dn.WaitInFlight("GET /sleep?s=20");
         Libc.Kill(dn.Pid, Signals.SIGTERM);
         dn.WaitLogged("graceful shutdown triggered");
 

@@ -97,7 +97,7 @@ public class BinaryTests
     {
         using var dn = new BinaryInstance(1).WaitServing();
         var inFlight = Task.Run(() => dn.Get("/sleep?s=3"));
-        Wait.Until(() => Libc.Kill(dn.Pid, Signals.SIGUSR2) == 0 && dn.Logged("is managing request GET /sleep?s=3"), "the request to be in progress");
+        dn.WaitInFlight("GET /sleep?s=3");
         Libc.Kill(dn.Pid, Signals.SIGTERM);
         Assert.Equal(0, dn.WaitForExit());
         Assert.Matches("^[0-9]+$", inFlight.Result);
@@ -108,7 +108,7 @@ public class BinaryTests
     {
         using var dn = new BinaryInstance(1, newProcessGroup: true).WaitServing();
         var inFlight = Task.Run(() => dn.Get("/sleep?s=3"));
-        Wait.Until(() => Libc.Kill(dn.Pid, Signals.SIGUSR2) == 0 && dn.Logged("is managing request GET /sleep?s=3"), "the request to be in progress");
+        dn.WaitInFlight("GET /sleep?s=3");
         Assert.Equal(0, Libc.Kill(-dn.Pid, Signals.SIGINT)); // what a terminal's Ctrl-C does: the whole foreground group
         Assert.Equal(0, dn.WaitForExit());
         Assert.Matches("^[0-9]+$", inFlight.Result);

@@ -62,7 +62,7 @@ public class MasterProcessTests
     {
         using var host = new MasterHostProcess((_, o) => o with { Processes = 1 }).Start().WaitServing();
         var inFlight = Task.Run(() => host.Get("/sleep?s=3"));
-        WaitInFlight(host, "GET /sleep?s=3");
+        host.WaitInFlight("GET /sleep?s=3");
         Libc.Kill(host.Pid, Signals.SIGTERM);
         Assert.Equal(0, host.WaitForExit());
         Assert.Matches("^[0-9]+$", inFlight.Result);
@@ -168,7 +168,7 @@ public class MasterProcessTests
     {
         using var host = new MasterHostProcess((_, o) => o with { Processes = 1 }).Start().WaitServing();
         var stuck = Task.Run(() => host.Get("/sleep?s=60"));
-        WaitInFlight(host, "GET /sleep?s=60");
+        host.WaitInFlight("GET /sleep?s=60");
         Libc.Kill(host.Pid, Signals.SIGTERM);
         Wait.Until(() => host.Logged("graceful shutdown triggered by SIGTERM"), "the graceful stop");
         Libc.Kill(host.Pid, Signals.SIGTERM);
@@ -177,8 +177,4 @@ public class MasterProcessTests
         Assert.True(host.Logged("SIGTERM received...killing workers..."));
         Assert.ThrowsAny<Exception>(() => stuck.GetAwaiter().GetResult());
     }
-
-    /// <summary>Asks the master (SIGUSR2) until it reports the request running in a worker.</summary>
-    private static void WaitInFlight(MasterHostProcess host, string request)
-        => Wait.Until(() => Libc.Kill(host.Pid, Signals.SIGUSR2) == 0 && host.Logged($"is managing request {request}"), $"{request} to be in progress");
 }
