@@ -129,6 +129,14 @@ public sealed record ServerOptions
     public IReadOnlyList<string> TouchChainReload { get; init; } = [];
     public IReadOnlyList<string> TouchLogReopen { get; init; } = [];
     public bool ExitOnReload { get; init; }
+    /// <summary>attach-daemon: commands the master runs, restarts and stops with itself.</summary>
+    public IReadOnlyList<string> AttachDaemon { get; init; } = [];
+    /// <summary>attach-daemon2: key=value daemon definitions.</summary>
+    public IReadOnlyList<string> AttachDaemon2 { get; init; } = [];
+    /// <summary>smart-attach-daemon: `PIDFILE COMMAND`, tracked by pidfile, survives the master.</summary>
+    public IReadOnlyList<string> SmartAttachDaemon { get; init; } = [];
+    /// <summary>smart-attach-daemon2: key=value definitions with pidfile=.</summary>
+    public IReadOnlyList<string> SmartAttachDaemon2 { get; init; } = [];
 
     // ---- logging (2.6) ----
     public string? Logto { get; init; }

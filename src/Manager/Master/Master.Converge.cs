@@ -143,7 +143,8 @@ public sealed partial class Master
     /// <summary>A worker exited: forget it, log as uWSGI does, account boot failures.</summary>
     private void Reap(int pid, int exitCode)
     {
-        if (_table.ByPid(pid) is not WorkerEntry w) return;
+        if (_daemons?.OnExit(pid, exitCode) == true) return;
+        if (_table.ByPid(pid) is not { Kind: ProcessKind.Worker } w) return;
         _table.Remove(w);
         CountRespawn(w, exitCode);
         var now = _time.GetUtcNow();
@@ -201,6 +202,7 @@ public sealed partial class Master
     {
         if (State == MasterState.Running) NotifyStopping();
         State = immediate ? MasterState.StoppingNow : MasterState.Stopping;
+        _daemons?.StopAll();
         foreach (var w in _table.All.ToList())
         {
             if (immediate) StopImmediately(w, reason);

@@ -36,6 +36,8 @@ public sealed record MasterDependencies(
     public Action? WritePidfiles { get; init; }
     /// <summary>Stats server and admin HTTP: the loop publishes a snapshot of the table to it every iteration.</summary>
     public Observability.ObservabilityHost? Observability { get; init; }
+    /// <summary>Starts attached daemons (attach-daemon and variants); null: none are started (tests).</summary>
+    public Daemons.DaemonLauncher? Daemons { get; init; }
     /// <summary>systemd's notify socket, when the service runs under systemd with Type=notify.</summary>
     public SystemdNotifier? Notifier { get; init; }
     /// <summary>The /proc reader (workers' memory).</summary>
@@ -71,6 +73,7 @@ public sealed partial class Master
         InitChecks();
         InitWatchers();
         InitSystemd();
+        InitDaemons();
     }
 
     public MasterState State { get; private set; } = MasterState.Running;
@@ -97,6 +100,7 @@ public sealed partial class Master
     {
         BeginGeneration(RolloutMode.None);
         ManageWorkers();
+        StartDaemons();
     }
 
     public async Task<int> RunAsync()
