@@ -76,6 +76,18 @@ public sealed record ServerOptions
     public long MaxRequestsDelta { get; init; }
     public int MinWorkerLifetime { get; init; } = 10;
     public int MaxWorkerLifetime { get; init; }
+
+    // ---- cheaper (adaptive worker count) ----
+    /// <summary>Minimum workers when the cheaper subsystem is on; 0 = off.</summary>
+    public int Cheaper { get; init; }
+    /// <summary>Workers at start with cheaper; 0 = Cheaper.</summary>
+    public int CheaperInitial { get; init; }
+    public int CheaperStep { get; init; } = 1;
+    public int CheaperOverload { get; init; } = 3;
+    public string CheaperAlgo { get; init; } = "spare";
+    public int CheaperIdle { get; init; } = 10;
+    public int CheaperBusynessMin { get; init; } = 25;
+    public int CheaperBusynessMax { get; init; } = 50;
     /// <summary>Megabytes, 0 = off.</summary>
     public long ReloadOnRss { get; init; }
     public long ReloadOnAs { get; init; }

@@ -87,7 +87,7 @@ public sealed partial class Master
             return false;
         }
         _options = result.Options;
-        _target = ClampTarget(_options.Processes);
+        _target = InitCheaper(ClampTarget(_options.Processes));
         InitWatchers();
         return true;
     }

@@ -56,8 +56,8 @@ public sealed partial class Master
         if (_rollout.InProgress && _table.Live.All(w => !w.ReplaceWhenReady)) ReplacementComplete();
 
         if (marked.Count == 0 && fresh.Count > _target)
-            foreach (var extra in fresh.OrderBy(w => w.IsAccepting).ThenByDescending(w => w.Id).Take(fresh.Count - _target).ToList())
-                Retire(extra, StopReason.FewerWanted);
+            foreach (var extra in fresh.OrderBy(w => w.IsAccepting).ThenBy(w => w.State == WorkerState.Busy).ThenByDescending(w => w.Id).Take(fresh.Count - _target).ToList())
+                Retire(extra, CheaperEnabled ? StopReason.Cheaped : StopReason.FewerWanted);
 
         int spawnable = _rollout.ReplacementsToStart(_target - fresh.Count - dying,
             anyMarked: _table.Live.Any(w => w.ReplaceWhenReady), oneStarting: fresh.Any(w => w.State == WorkerState.Starting));

@@ -69,8 +69,8 @@ public sealed partial class Master
         _table = new WorkerTable(deps.Scoreboard.Workers);
         _throttle = new SpawnThrottle(_time);
         _checks = new PeriodicChecks(_time);
-        _target = ClampTarget(options.Processes);
         InitChecks();
+        _target = InitCheaper(ClampTarget(options.Processes));
         InitWatchers();
         InitSystemd();
         InitDaemons();
