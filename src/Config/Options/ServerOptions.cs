@@ -77,6 +77,14 @@ public sealed record ServerOptions
     public int MinWorkerLifetime { get; init; } = 10;
     public int MaxWorkerLifetime { get; init; }
 
+    // ---- the Emperor ----
+    /// <summary>A directory of vassal inis, or a glob (`/etc/app/*.ini`): run one instance per file.</summary>
+    public string? Emperor { get; init; }
+    /// <summary>Milliseconds before restarting a vassal that died, doubled per quick death.</summary>
+    public int EmperorThrottle { get; init; } = 1000;
+    /// <summary>Upper bound of that delay, milliseconds.</summary>
+    public int EmperorMaxThrottle { get; init; } = 180_000;
+
     // ---- cheaper (adaptive worker count) ----
     /// <summary>Minimum workers when the cheaper subsystem is on; 0 = off.</summary>
     public int Cheaper { get; init; }

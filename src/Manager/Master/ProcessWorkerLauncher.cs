@@ -29,6 +29,9 @@ public sealed class ProcessWorkerLauncher(string fileName, IReadOnlyList<string>
     public static string EntryAssemblyPath()
         => System.Reflection.Assembly.GetEntryAssembly()?.Location is { Length: > 0 } path ? path : Environment.GetCommandLineArgs()[0];
 
+    /// <summary>The program and leading arguments that run this executable (the Emperor starts vassals with it).</summary>
+    public (string FileName, IReadOnlyList<string> Arguments) Command => (fileName, arguments);
+
     public int Start(WorkerSpawn spawn, Action<int, int> exited)
     {
         var info = new ProcessStartInfo(fileName)
