@@ -6,9 +6,10 @@ public static class OptionValidator
 {
     public static IEnumerable<ConfigDiagnostic> Validate(ServerOptions options)
     {
-        if (options.Sockets.Count == 0)
+        bool emperor = options.Emperor is not null; // the Emperor serves nothing itself: its vassals do
+        if (options.Sockets.Count == 0 && !emperor)
             yield return Error("no socket configured (socket, http-socket or http)");
-        if (options.NeedApp && options.Module is null && options.WsgiFile is null && options.Mounts.Count == 0)
+        if (!emperor && options.NeedApp && options.Module is null && options.WsgiFile is null && options.Mounts.Count == 0)
             yield return Error("no app configured (module, wsgi-file or mount) while need-app is on; set need-app = false to start without one");
         if (options.Processes < 1)
             yield return Error($"invalid value '{options.Processes}' for 'processes': must be at least 1");

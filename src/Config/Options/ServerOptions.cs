@@ -81,6 +81,26 @@ public sealed record ServerOptions
     public long MaxRequestsDelta { get; init; }
     public int MinWorkerLifetime { get; init; } = 10;
     public int MaxWorkerLifetime { get; init; }
+
+    // ---- the Emperor ----
+    /// <summary>A directory of vassal inis, or a glob (`/etc/app/*.ini`): run one instance per file.</summary>
+    public string? Emperor { get; init; }
+    /// <summary>Milliseconds before restarting a vassal that died, doubled per quick death.</summary>
+    public int EmperorThrottle { get; init; } = 1000;
+    /// <summary>Upper bound of that delay, milliseconds.</summary>
+    public int EmperorMaxThrottle { get; init; } = 180_000;
+
+    // ---- cheaper (adaptive worker count) ----
+    /// <summary>Minimum workers when the cheaper subsystem is on; 0 = off.</summary>
+    public int Cheaper { get; init; }
+    /// <summary>Workers at start with cheaper; 0 = Cheaper.</summary>
+    public int CheaperInitial { get; init; }
+    public int CheaperStep { get; init; } = 1;
+    public int CheaperOverload { get; init; } = 3;
+    public string CheaperAlgo { get; init; } = "spare";
+    public int CheaperIdle { get; init; } = 10;
+    public int CheaperBusynessMin { get; init; } = 25;
+    public int CheaperBusynessMax { get; init; } = 50;
     /// <summary>Megabytes, 0 = off.</summary>
     public long ReloadOnRss { get; init; }
     public long ReloadOnAs { get; init; }
@@ -134,6 +154,14 @@ public sealed record ServerOptions
     public IReadOnlyList<string> TouchChainReload { get; init; } = [];
     public IReadOnlyList<string> TouchLogReopen { get; init; } = [];
     public bool ExitOnReload { get; init; }
+    /// <summary>attach-daemon: commands the master runs, restarts and stops with itself.</summary>
+    public IReadOnlyList<string> AttachDaemon { get; init; } = [];
+    /// <summary>attach-daemon2: key=value daemon definitions.</summary>
+    public IReadOnlyList<string> AttachDaemon2 { get; init; } = [];
+    /// <summary>smart-attach-daemon: `PIDFILE COMMAND`, tracked by pidfile, survives the master.</summary>
+    public IReadOnlyList<string> SmartAttachDaemon { get; init; } = [];
+    /// <summary>smart-attach-daemon2: key=value definitions with pidfile=.</summary>
+    public IReadOnlyList<string> SmartAttachDaemon2 { get; init; } = [];
 
     // ---- logging (2.6) ----
     public string? Logto { get; init; }

@@ -57,8 +57,8 @@ public sealed partial class Master
         if (_rollout.InProgress && _table.Live.All(w => !w.ReplaceWhenReady)) ReplacementComplete();
 
         if (marked.Count == 0 && fresh.Count > _target)
-            foreach (var extra in fresh.OrderBy(w => w.IsAccepting).ThenByDescending(w => w.Id).Take(fresh.Count - _target).ToList())
-                Retire(extra, StopReason.FewerWanted);
+            foreach (var extra in fresh.OrderBy(w => w.IsAccepting).ThenBy(w => w.State == WorkerState.Busy).ThenByDescending(w => w.Id).Take(fresh.Count - _target).ToList())
+                Retire(extra, CheaperEnabled ? StopReason.Cheaped : StopReason.FewerWanted);
 
         int spawnable = _rollout.ReplacementsToStart(_target - fresh.Count - dying,
             anyMarked: _table.Live.Any(w => w.ReplaceWhenReady), oneStarting: fresh.Any(w => w.State == WorkerState.Starting));
@@ -144,7 +144,8 @@ public sealed partial class Master
     /// <summary>A worker exited: forget it, log as uWSGI does, account boot failures.</summary>
     private void Reap(int pid, int exitCode)
     {
-        if (_table.ByPid(pid) is not WorkerEntry w) return;
+        if (_daemons?.OnExit(pid, exitCode) == true) return;
+        if (_table.ByPid(pid) is not { Kind: ProcessKind.Worker } w) return;
         _table.Remove(w);
         CountRespawn(w, exitCode);
         var now = _time.GetUtcNow();
@@ -202,6 +203,7 @@ public sealed partial class Master
     {
         if (State == MasterState.Running) NotifyStopping();
         State = immediate ? MasterState.StoppingNow : MasterState.Stopping;
+        _daemons?.StopAll();
         foreach (var w in _table.All.ToList())
         {
             if (immediate) StopImmediately(w, reason);

@@ -15,7 +15,7 @@ public sealed partial class Master
     {
         if (_deps.Observability is not { } observability) return;
         observability.Publish(MasterSnapshot.Build(_table.All, _deps.Listeners?.Listeners ?? [], _options.Listen, _respawns,
-            draining: State != MasterState.Running, _paused, _time.GetUtcNow()));
+            draining: State != MasterState.Running, _paused, _time.GetUtcNow(), cheapUpTo: CheaperEnabled ? MaxWorkers : 0));
     }
 
     /// <summary>A reaped worker is replaced while the master runs: remember why.</summary>

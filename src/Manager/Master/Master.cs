@@ -36,6 +36,8 @@ public sealed record MasterDependencies(
     public Action? WritePidfiles { get; init; }
     /// <summary>Stats server and admin HTTP: the loop publishes a snapshot of the table to it every iteration.</summary>
     public Observability.ObservabilityHost? Observability { get; init; }
+    /// <summary>Starts attached daemons (attach-daemon and variants); null: none are started (tests).</summary>
+    public Daemons.DaemonLauncher? Daemons { get; init; }
     /// <summary>systemd's notify socket, when the service runs under systemd with Type=notify.</summary>
     public SystemdNotifier? Notifier { get; init; }
     /// <summary>The /proc reader (workers' memory).</summary>
@@ -69,10 +71,11 @@ public sealed partial class Master
         _table = new WorkerTable(deps.Scoreboard.Workers);
         _throttle = new SpawnThrottle(_time);
         _checks = new PeriodicChecks(_time);
-        _target = ClampTarget(options.Processes);
         InitChecks();
+        _target = InitCheaper(ClampTarget(options.Processes));
         InitWatchers();
         InitSystemd();
+        InitDaemons();
     }
 
     public MasterState State { get; private set; } = MasterState.Running;
@@ -99,6 +102,7 @@ public sealed partial class Master
     {
         BeginGeneration(RolloutMode.None);
         ManageWorkers();
+        StartDaemons();
     }
 
     public async Task<int> RunAsync()

@@ -47,7 +47,7 @@ internal sealed partial class MasterHost(ServerOptions options, Func<ConfigResul
         catch (Exception e)
         {
             _log.Fatal(e, "master loop failed: {Reason}; killing the workers", e.Message);
-            if (master is not null) foreach (var w in master.Table.All) Libc.Kill(w.Pid, Signals.SIGKILL);
+            if (master is not null) foreach (var w in master.Table.Processes) Libc.Kill(w.Pid, Signals.SIGKILL);
             foreach (var p in _pidfiles) p.RemoveIfOurs(); // nothing runs behind this pid any more
             return 1;
         }
@@ -91,6 +91,7 @@ internal sealed partial class MasterHost(ServerOptions options, Func<ConfigResul
             Observability = _observability,
             Notifier = _notifier,
             PythonServices = _pythonServices,
+            Daemons = new Daemons.DaemonLauncher(_log, () => _listeners?.Listeners.Select(l => l.Fd) ?? []),
             Listeners = _listeners,
             LogFile = masterLog.File,
             WritePidfiles = () => { foreach (var p in _pidfiles) WritePidfileSafely(p); },

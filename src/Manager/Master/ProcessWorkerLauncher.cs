@@ -36,9 +36,10 @@ public sealed class ProcessWorkerLauncher(string fileName, IReadOnlyList<string>
     public static string EntryAssemblyPath()
         => Path.Combine(AppContext.BaseDirectory, (System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name ?? "dotnetwsgi") + ".dll");
 
-    private static readonly Lazy<SpawnerThread> Spawner = new(() => new SpawnerThread());
+    /// <summary>The program and leading arguments that run this executable (the Emperor starts vassals with it).</summary>
+    public (string FileName, IReadOnlyList<string> Arguments) Command => (fileName, arguments);
 
-    public int Start(WorkerSpawn spawn, Action<int, int> exited) => Spawner.Value.Run(() => StartHere(spawn, exited));
+    public int Start(WorkerSpawn spawn, Action<int, int> exited) => ChildSpawner.Run(() => StartHere(spawn, exited));
 
     private int StartHere(WorkerSpawn spawn, Action<int, int> exited)
     {
@@ -74,24 +75,4 @@ public sealed class ProcessWorkerLauncher(string fileName, IReadOnlyList<string>
     }
 
     public int Signal(int pid, int signal) => Libc.Kill(pid, signal);
-
-    /// <summary>A background thread that lives as long as the process and runs the process starts.</summary>
-    private sealed class SpawnerThread
-    {
-        private readonly System.Collections.Concurrent.BlockingCollection<Action> _work = [];
-
-        public SpawnerThread() => new Thread(() => { foreach (var job in _work.GetConsumingEnumerable()) job(); })
-            { IsBackground = true, Name = "worker spawner" }.Start();
-
-        public int Run(Func<int> start)
-        {
-            var result = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-            _work.Add(() =>
-            {
-                try { result.SetResult(start()); }
-                catch (Exception e) { result.SetException(e); }
-            });
-            return result.Task.GetAwaiter().GetResult();
-        }
-    }
 }

@@ -23,6 +23,8 @@ public enum StopReason
     MemoryLimit,
     /// <summary>Did not exit within the mercy: SIGKILL.</summary>
     Mercy,
+    /// <summary>The cheaper subsystem wants fewer workers: an idle one finishes its requests and stops.</summary>
+    Cheaped,
 }
 
 /// <summary>Why a worker is to be replaced before it is retired (ReplaceWhenReady).</summary>
@@ -54,6 +56,7 @@ public static class StopReasons
         StopReason.Harakiri => "harakiri",
         StopReason.MemoryLimit => "limit-as",
         StopReason.Mercy => "mercy",
+        StopReason.Cheaped => "cheaped",
         _ => reason.ToString().ToLowerInvariant(),
     };
 

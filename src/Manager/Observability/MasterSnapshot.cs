@@ -7,12 +7,21 @@ namespace DotnetWsgi.Manager.Observability;
 
 public static class MasterSnapshot
 {
+    /// <param name="cheapUpTo">With cheaper on, `processes`: ids up to it that run no worker are shown as cheap; 0 otherwise.</param>
     public static WorkerTableSnapshot Build(IEnumerable<WorkerEntry> workers, IReadOnlyList<Listener> listeners, int backlog,
-        RespawnLedger respawns, bool draining, bool paused, DateTimeOffset now)
+        RespawnLedger respawns, bool draining, bool paused, DateTimeOffset now, int cheapUpTo = 0)
     {
         var views = workers.OrderBy(w => w.Id)
             .Select(w => new WorkerView(w.Id, w.Pid, PhaseOf(w.State), w.Generation, w.SpawnedAt, w.Respawns))
             .ToList();
+        int running = views.Count(v => v.Phase != WorkerPhase.Stopping);
+        for (int id = 1; id <= cheapUpTo && running < cheapUpTo; id++)
+        {
+            if (views.Any(v => v.Id == id)) continue;
+            views.Add(new WorkerView(id, 0, WorkerPhase.Cheap, 0, DateTimeOffset.UnixEpoch, 0));
+            running++;
+        }
+        views.Sort((a, b) => a.Id.CompareTo(b.Id));
         var sockets = listeners
             .Select(l => new ListenerView(l.Spec.Name, l.Spec.Protocol, backlog, l.Spec.Family, l.Inode))
             .ToList();

@@ -52,7 +52,7 @@ public sealed class StatsReport(ServerOptions options, StatsIdentity identity, S
     /// <summary>Requests in progress in this worker (cores with a request start).</summary>
     public int InFlight(WorkerView worker)
     {
-        if (!HasSlot(worker)) return 0;
+        if (!HasSlot(worker) || worker.Phase == WorkerPhase.Cheap) return 0;
         var slot = scoreboard.Slot(worker.Id);
         int busy = 0;
         for (int c = 0; c < CoreCount(slot); c++) if (slot.Core(c).RequestStartMs != 0) busy++;
@@ -106,7 +106,7 @@ public sealed class StatsReport(ServerOptions options, StatsIdentity identity, S
         w.Value("harakiri_count", hasSlot ? slot.HarakiriCount : 0);
         w.Value("signals", 0);
         w.Value("signal_queue", 0);
-        w.Value("status", inFlight > 0 ? "busy" : paused ? "pause" : "idle");
+        w.Value("status", worker.Phase == WorkerPhase.Cheap ? "cheap" : inFlight > 0 ? "busy" : paused ? "pause" : "idle");
         w.Value("rss", memory.Rss);
         w.Value("vsz", memory.Vsz);
         w.Value("running_time", hasSlot ? slot.RunningTimeUs : 0);

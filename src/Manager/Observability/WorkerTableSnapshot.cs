@@ -10,7 +10,8 @@ using DotnetWsgi.Config.Options;
 namespace DotnetWsgi.Manager.Observability;
 
 /// <summary>A worker's lifecycle phase as the master sees it (the master maps its own state).</summary>
-public enum WorkerPhase { Starting, Ready, Busy, Stopping }
+/// <summary>Cheap: a worker slot the cheaper subsystem keeps empty (uWSGI's `"status": "cheap"`, pid 0).</summary>
+public enum WorkerPhase { Starting, Ready, Busy, Stopping, Cheap }
 
 /// <param name="Id">Worker id, also its scoreboard slot.</param>
 /// <param name="Respawns">How many processes this id had before this one (uWSGI's respawn_count is this + 1).</param>

@@ -78,7 +78,7 @@ public sealed class AuxiliaryProcesses(string runDir, string scoreboardPath, int
             process.OutputDataReceived += (_, e) => { if (e.Data is not null) output.Information("{Line:l}", e.Data); };
             process.ErrorDataReceived += (_, e) => { if (e.Data is not null) output.Information("{Line:l}", e.Data); };
             process.Exited += (_, _) => Exited(role, process);
-            process.Start();
+            ChildSpawner.Run(process.Start); // PR_SET_PDEATHSIG follows the forking thread
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
             _running[role] = process;

@@ -56,15 +56,15 @@ public sealed class OptionBinderTests : IDisposable
 
     [Fact]
     public void RejectedOption_IsAnErrorSayingWhy()
-        => Assert.Equal("t.ini:4: error: option 'emperor' is not supported by dotnetwsgi: the Emperor is not provided; use systemd, Docker Compose or Kubernetes",
-            TestConfig.Lines(Load("emperor = /etc/uwsgi/vassals\n")));
+        => Assert.Equal("t.ini:4: error: option 'spooler' is not supported by dotnetwsgi: the spooler is not provided; the app's uwsgi.spool calls would fail",
+            TestConfig.Lines(Load("spooler = /var/spool/app\n")));
 
     [Fact]
     public void IgnoredOption_WarnsOnce()
     {
-        var result = Load("cheaper = 1\ncheaper = 2\n");
+        var result = Load("cpu-affinity = 1\ncpu-affinity = 2\n");
         Assert.True(result.Succeeded);
-        Assert.Equal("t.ini:4: warning: option 'cheaper' is accepted but has no effect in dotnetwsgi: adaptive process spawning is not implemented: all processes run", TestConfig.Lines(result));
+        Assert.Equal("t.ini:4: warning: option 'cpu-affinity' is accepted but has no effect in dotnetwsgi: not implemented", TestConfig.Lines(result));
     }
 
     [Fact]

@@ -79,7 +79,7 @@ public sealed class MasterStateTests
     [Fact]
     public void StopReasonLabels_AreTheMetricWordsUsedBefore()
     {
-        Assert.Equal(["replaced", "fewer workers wanted", "shutdown", "need-app", "reload", "harakiri", "limit-as", "mercy"],
+        Assert.Equal(["replaced", "fewer workers wanted", "shutdown", "need-app", "reload", "harakiri", "limit-as", "mercy", "cheaped"],
             Enum.GetValues<StopReason>().Select(r => r.Label()));
         Assert.True(StopReason.Harakiri.CutsShort() && StopReason.MemoryLimit.CutsShort() && !StopReason.Replaced.CutsShort());
     }
