@@ -71,6 +71,18 @@ public static unsafe partial class Libc
         }
     }
 
+    /// <summary>sendfile(2) from a file at *offset (advanced by the kernel): bytes sent or -errno.</summary>
+    public static nint SendFile(int outFd, int inFd, long* offset, nuint count)
+    {
+        while (true)
+        {
+            nint r = sendfile(outFd, inFd, offset, count);
+            if (r >= 0) return r;
+            int e = LastErrno();
+            if (e != Interop.Errno.EINTR) return -e;
+        }
+    }
+
     /// <summary>poll(2): number of ready fds, 0 on timeout, or -errno.</summary>
     public static int Poll(PollFd* fds, int count, int timeoutMs)
     {
@@ -168,6 +180,9 @@ public static unsafe partial class Libc
 
     [LibraryImport(LibC, SetLastError = true)]
     private static partial nint sendmsg(int fd, MsgHdr* msg, int flags);
+
+    [LibraryImport(LibC, SetLastError = true)]
+    private static partial nint sendfile(int outFd, int inFd, long* offset, nuint count);
 
     [LibraryImport(LibC, SetLastError = true)]
     private static partial int poll(PollFd* fds, nuint nfds, int timeout);

@@ -75,6 +75,13 @@ public interface IResponse
     void Complete();
 
     /// <summary>
+    /// Sends count bytes of an open regular file from offset as the whole body (wsgi.file_wrapper),
+    /// the kernel copying them (sendfile). False when this response cannot (the head or a chunk
+    /// already went out, or no such path): the host then writes the file as ordinary chunks.
+    /// </summary>
+    bool SendFile(int fileFd, long offset, long count) => false;
+
+    /// <summary>
     /// The request failed before the head was sent: answers status (e.g. 500) with a short plain-text
     /// body. Has no effect once HeadSent (the serving layer then closes the connection).
     /// </summary>

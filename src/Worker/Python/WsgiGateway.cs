@@ -7,6 +7,7 @@
 // the head is not on the wire yet (after it, the serving layer closes the connection). The worker
 // lives on. Serving-layer I/O failures are rethrown to the caller once Python is done.
 
+using System.Runtime.ExceptionServices;
 using DotnetWsgi.Config.Options;
 using DotnetWsgi.Worker.Hosting;
 using DotnetWsgi.Worker.Python.CPython;
@@ -101,6 +102,7 @@ internal sealed unsafe partial class WsgiGateway
         }
         else
         {
+            if (SendFileBody(st, result, out var sendFileError)) return sendFileError;
             using var it = Py.PyObject_GetIter(result);
             if (it.IsNull) return PythonException.Fetch();
             while (true)
@@ -117,6 +119,49 @@ internal sealed unsafe partial class WsgiGateway
             }
         }
         return st.Started ? null : AppError("RuntimeError", "the application returned without calling start_response()");
+    }
+
+    /// <summary>
+    /// wsgi.file_wrapper over a regular file: the whole body goes out with sendfile (as uWSGI does),
+    /// the kernel copying from the page cache, with the GIL left only around a wait on a full socket.
+    /// False when the result is something else (or the response cannot): then it is iterated.
+    /// </summary>
+    private static bool SendFileBody(RequestState st, PyObj result, out PythonException? error)
+    {
+        error = null;
+        PyRef method;
+        fixed (byte* name = "_dotnetwsgi_sendfile_range"u8)
+            method = Py.PyObject_GetAttrString(result, name);
+        if (method.IsNull)
+        {
+            Py.PyErr_Clear();
+            return false;
+        }
+        using var range = Py.PyObject_CallNoArgs(method);
+        method.Dispose();
+        if (range.IsNull) { error = PythonException.Fetch(); return true; }
+        if (!Py.PyTuple_Check(range) || !st.Started || st.IoFailure is not null) return false;
+        long fd = Py.PyLong_AsLongLong(Py.PyTuple_GetItem(range, 0));
+        long offset = Py.PyLong_AsLongLong(Py.PyTuple_GetItem(range, 1));
+        long count = Py.PyLong_AsLongLong(Py.PyTuple_GetItem(range, 2));
+        if (!Py.PyErr_Occurred().IsNull) { error = PythonException.Fetch(); return true; }
+        var ctx = st.Ctx!;
+        ctx.Blocking = st;
+        try
+        {
+            if (!ctx.Response.SendFile((int)fd, offset, count)) return false;
+            ctx.Chunks++;
+            return true;
+        }
+        catch (Exception e)
+        {
+            st.IoFailure = ExceptionDispatchInfo.Capture(e);
+            return true;
+        }
+        finally
+        {
+            ctx.Blocking = null;
+        }
     }
 
     private static PythonException? Chunk(RequestState st, PyObj item, ChunkHint hint)

@@ -13,6 +13,7 @@ import importlib.util
 import os
 import signal
 import socket
+import stat
 import sys
 import threading
 import time
@@ -102,6 +103,21 @@ class FileWrapper:
         if data:
             return data
         raise StopIteration
+
+    def _dotnetwsgi_sendfile_range(self):
+        """(fd, offset, count) when the file-like is a regular file the server can sendfile() from
+        its current position to its end, else None (the server then iterates)."""
+        try:
+            fd = self.filelike.fileno()
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
+                return None
+            offset = self.filelike.tell()
+        except (AttributeError, OSError, ValueError):
+            return None
+        if not isinstance(fd, int) or not isinstance(offset, int) or offset > st.st_size:
+            return None
+        return (fd, offset, st.st_size - offset)
 
 
 def format_exception(etype, value, tb):

@@ -134,6 +134,31 @@ public sealed unsafe partial class Response : IResponse
         Send(includeHead: true, data);
     }
 
+    public bool SendFile(int fileFd, long offset, long count)
+    {
+        if (_answered || HeadSent || _holding || Broken || !_head.Started || count < 0) return false;
+        Writes++;
+        CommitHead(knownLength: count); // a known length: Content-Length (or raw bytes), never chunked
+        Send(includeHead: true, default);
+        if (_isHead || _framing == Framing.NoBody) return true;
+        if (_framing == Framing.Length && count > _lengthLeft)
+        {
+            count = _lengthLeft;
+            Truncated = _mustClose = true;
+        }
+        long sent;
+        try { sent = _conn.SendFile(fileFd, offset, count, Context?.Blocking); }
+        catch (IOException)
+        {
+            Broken = true;
+            throw;
+        }
+        BodyBytes += sent;
+        if (_framing == Framing.Length) _lengthLeft -= sent;
+        if (sent < count) _mustClose = true; // the file shrank: the framing is broken
+        return true;
+    }
+
     public void Complete()
     {
         if (_completed || _answered) { _completed = true; return; }
