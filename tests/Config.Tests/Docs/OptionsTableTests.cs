@@ -10,12 +10,7 @@ namespace DotnetWsgi.Config.Tests.Docs;
 /// </summary>
 public sealed class OptionsTableTests
 {
-    private static string DocsPath()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-            if (File.Exists(Path.Combine(d.FullName, "Manager.sln"))) return Path.Combine(d.FullName, "docs", "options.md");
-        throw new InvalidOperationException("Manager.sln not found");
-    }
+    private static string DocsPath() => Path.Combine(Repo.Root, "docs", "options.md");
 
     internal static string Render()
     {

@@ -31,7 +31,7 @@ public sealed class DeploymentNginxTests
         File.WriteAllText(Path.Combine(staticDir, "hello.txt"), "static hello");
         try
         {
-            using var server = new DotnetWsgiServer(SampleIni(port, Repo.FreePort())).WaitForPort(port);
+            using var server = new MasterInstance(SampleIni(port, Repo.FreePort())).WaitForPort(port);
             string conf = File.ReadAllText(Path.Combine(Repo.Root, "docker", "nginx.conf"))
                 .Replace("uwsgi_pass flask:8080;", $"uwsgi_pass 127.0.0.1:{port};")
                 .Replace("include uwsgi_params;", "include /etc/nginx/uwsgi_params;")
@@ -52,8 +52,8 @@ public sealed class DeploymentNginxTests
     public async Task TwoInstancesBehindOneUpstream_GracefulStopOfOneUnderLoad_FailsNoRequest()
     {
         int portA = Repo.FreePort(), portB = Repo.FreePort();
-        using var a = new DotnetWsgiServer(SampleIni(portA, Repo.FreePort())).WaitForPort(portA);
-        using var b = new DotnetWsgiServer(SampleIni(portB, Repo.FreePort())).WaitForPort(portB);
+        using var a = new MasterInstance(SampleIni(portA, Repo.FreePort())).WaitForPort(portA);
+        using var b = new MasterInstance(SampleIni(portB, Repo.FreePort())).WaitForPort(portB);
         string conf = File.ReadAllText(Path.Combine(Repo.Root, "docker", "nginx-upstream.conf"))
             .Replace("server flask-1:8080", $"server 127.0.0.1:{portA}")
             .Replace("server flask-2:8080", $"server 127.0.0.1:{portB}")
@@ -81,23 +81,13 @@ public sealed class DeploymentNginxTests
             }
         })).ToArray();
 
-        await WaitFor(() => Volatile.Read(ref ok) >= 50, "traffic before the stop");
+        await Wait.UntilAsync(() => Volatile.Read(ref ok) >= 50, "traffic before the stop", TimeSpan.FromSeconds(60));
         Assert.Equal(0, Libc.Kill(a.Pid, Signals.SIGTERM)); // graceful stop of instance A
         int okAtStop = Volatile.Read(ref ok);
-        await WaitFor(() => Volatile.Read(ref ok) >= okAtStop + 100, "traffic after the stop");
+        await Wait.UntilAsync(() => Volatile.Read(ref ok) >= okAtStop + 100, "traffic after the stop", TimeSpan.FromSeconds(60));
         cts.Cancel();
         await Task.WhenAll(clients);
 
         Assert.True(failures.Count == 0, $"{failures.Count} failed requests: {string.Join("; ", failures.Take(5))}\n{nginx.ErrorLog}\n{a.Output}");
-    }
-
-    private static async Task WaitFor(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException(what);
-            await Task.Delay(50);
-        }
     }
 }

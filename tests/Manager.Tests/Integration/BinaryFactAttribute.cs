@@ -18,29 +18,19 @@ public sealed class BinaryFactAttribute : FactAttribute
         else if (Missing.Value is string why) Skip = why;
     }
 
-    public static string Binary
-    {
-        get
-        {
-            if (Environment.GetEnvironmentVariable("DOTNETWSGI_BIN") is { Length: > 0 } bin) return bin;
-            for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-                if (File.Exists(Path.Combine(d.FullName, "Manager.sln"))) return Path.Combine(d.FullName, "artifacts", "bin", "dotnetwsgi");
-            return "artifacts/bin/dotnetwsgi";
-        }
-    }
 
     private static string? Probe()
     {
-        if (!File.Exists(Binary)) return $"{Binary} does not exist: run ./build.sh to publish it";
-        var info = new ProcessStartInfo(Binary) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        if (!File.Exists(Repo.Binary)) return $"{Repo.Binary} does not exist: run ./build.sh to publish it";
+        var info = new ProcessStartInfo(Repo.Binary) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         info.Environment["DOTNETWSGI_WORKER_ID"] = "1";
         using var p = Process.Start(info)!;
         var output = p.StandardError.ReadToEndAsync();
         var stdout = p.StandardOutput.ReadToEndAsync();
-        if (!p.WaitForExit(30_000)) { p.Kill(); return $"{Binary} as a worker did not exit on a missing environment"; }
+        if (!p.WaitForExit(30_000)) { p.Kill(); return $"{Repo.Binary} as a worker did not exit on a missing environment"; }
         string text = output.Result + stdout.Result;
         return text.Contains("not built yet") || text.Contains("NotImplementedException")
-            ? $"{Binary} has no worker yet (the serving layer has not landed in this build)"
+            ? $"{Repo.Binary} has no worker yet (the serving layer has not landed in this build)"
             : null;
     }
 }

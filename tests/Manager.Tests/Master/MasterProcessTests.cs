@@ -21,14 +21,16 @@ public class MasterProcessTests
             MasterFifo = [Path.Combine(h.Dir, "fifo")],
             Sockets = [.. o.Sockets, new SocketSpec("socket", Path.Combine(h.Dir, "app.sock"), SocketProtocol.Uwsgi, SocketFamily.Unix, null, 0, Path.Combine(h.Dir, "app.sock"))],
         }).Start().WaitServing();
-        Assert.Equal($"{host.Process.Id}\n", File.ReadAllText(host.PidfilePath));
+        Wait.Until(() => host.WorkerPids().Count == 2, "both workers");
+        var workers = host.WorkerPids();
+        Assert.Equal($"{host.Pid}\n", File.ReadAllText(host.PidfilePath));
         Assert.True(File.Exists(Path.Combine(host.Dir, "app.sock")));
         Assert.Equal(0, ControlCommands.Stop(host.PidfilePath, TextWriter.Null));
         Assert.Equal(0, host.WaitForExit());
         Assert.True(host.Logged("goodbye to uWSGI."));
         foreach (var name in new[] { "master.pid", "second.pid", "app.sock", "fifo" })
             Assert.False(File.Exists(Path.Combine(host.Dir, name)), $"{name} left behind");
-        Assert.All(host.WorkerPids(), pid => Assert.False(RecordingLauncher.IsAlive(pid)));
+        Assert.All(workers, pid => Assert.False(RecordingLauncher.IsAlive(pid)));
     }
 
     [PythonFact]
@@ -40,8 +42,8 @@ public class MasterProcessTests
         host.WriteOptions(host.Options with { Processes = 3 }); // an edited configuration takes effect
         Assert.Equal(0, ControlCommands.Reload(host.PidfilePath, TextWriter.Null));
         Wait.Until(() => host.Get("/version") == "v2" && host.Get("/version") == "v2" && host.Get("/version") == "v2", "new code on every worker");
-        Assert.False(host.Process.HasExited);
-        Assert.Equal($"{host.Process.Id}\n", File.ReadAllText(host.PidfilePath));
+        Assert.False(host.HasExited);
+        Assert.Equal($"{host.Pid}\n", File.ReadAllText(host.PidfilePath));
         Wait.Until(() => host.Output.Count(l => l.Contains("spawned uWSGI worker")) == 5, "three workers of the new generation");
     }
 
@@ -49,9 +51,9 @@ public class MasterProcessTests
     public void KillMaster_WithSigkill_LeavesNoWorkerAfterTwoSeconds()
     {
         using var host = new MasterHostProcess().Start().WaitServing();
-        Wait.Until(() => host.WorkerPids().Count == 2, "both workers' spawn lines");
+        Wait.Until(() => host.WorkerPids().Count == 2, "both workers");
         var workers = host.WorkerPids();
-        Libc.Kill(host.Process.Id, Signals.SIGKILL);
+        Libc.Kill(host.Pid, Signals.SIGKILL);
         Wait.Until(() => workers.All(p => !RecordingLauncher.IsAlive(p)), "the orphaned workers to exit", TimeSpan.FromSeconds(2));
     }
 
@@ -61,7 +63,7 @@ public class MasterProcessTests
         using var host = new MasterHostProcess((_, o) => o with { Processes = 1 }).Start().WaitServing();
         var inFlight = Task.Run(() => host.Get("/sleep?s=3"));
         WaitInFlight(host, "GET /sleep?s=3");
-        Libc.Kill(host.Process.Id, Signals.SIGTERM);
+        Libc.Kill(host.Pid, Signals.SIGTERM);
         Assert.Equal(0, host.WaitForExit());
         Assert.Matches("^[0-9]+$", inFlight.Result);
         Assert.True(host.Logged("graceful shutdown triggered by SIGTERM"));
@@ -95,11 +97,11 @@ public class MasterProcessTests
     {
         using var host = new MasterHostProcess().Start().WaitServing();
         host.Get("/pid");
-        Libc.Kill(host.Process.Id, Signals.SIGUSR1);
+        Libc.Kill(host.Pid, Signals.SIGUSR1);
         Wait.Until(() => host.Logged("workers total requests:"), "the stats");
-        Libc.Kill(host.Process.Id, Signals.SIGUSR2);
+        Libc.Kill(host.Pid, Signals.SIGUSR2);
         Wait.Until(() => host.Logged("no request in progress"), "the worker status");
-        Assert.False(host.Process.HasExited);
+        Assert.False(host.HasExited);
         Assert.NotEmpty(host.Get("/pid"));
     }
 
@@ -107,9 +109,9 @@ public class MasterProcessTests
     public void Ttin_AddsAWorker()
     {
         using var host = new MasterHostProcess((_, o) => o with { Processes = 1 }).Start().WaitServing();
-        Libc.Kill(host.Process.Id, Signals.SIGTTIN);
+        Libc.Kill(host.Pid, Signals.SIGTTIN);
         Wait.Until(() => host.WorkerPids().Count == 2, "a second worker");
-        Assert.True(host.Logged("workers wanted: 2"));
+        host.WaitLogged("workers wanted: 2"); // output is read asynchronously: wait for it
     }
 
     [PythonFact]
@@ -118,7 +120,7 @@ public class MasterProcessTests
         using var host = new MasterHostProcess((h, o) => o with { Logto = Path.Combine(h.Dir, "app.log"), LogMaxsize = 4000 }).Start().WaitServing();
         string[] Rotated() => Directory.GetFiles(host.Dir).Where(f => Path.GetFileName(f).StartsWith("app.log.")).ToArray();
         // Each SIGUSR1 adds the stats to the log until it outgrows log-maxsize (signals may coalesce: send until done).
-        Wait.Until(() => Libc.Kill(host.Process.Id, Signals.SIGUSR1) == 0 && Rotated().Length > 0, "a rotated log file");
+        Wait.Until(() => Libc.Kill(host.Pid, Signals.SIGUSR1) == 0 && Rotated().Length > 0, "a rotated log file");
         string rotated = Rotated()[0];
         Assert.Matches(@"app\.log\.\d{10}$", rotated);
         Assert.Contains("triggering rotation to", File.ReadAllText(rotated));
@@ -133,7 +135,7 @@ public class MasterProcessTests
         int daemon = int.Parse(File.ReadAllText(host.PidfilePath).Trim());
         try
         {
-            Assert.NotEqual(host.Process.Id, daemon);
+            Assert.NotEqual(host.Pid, daemon);
             host.WaitServing(daemon: true);
             Assert.Contains("spawned uWSGI master process", File.ReadAllText(Path.Combine(host.Dir, "daemon.log")));
             Assert.Equal(daemon, int.Parse(File.ReadAllText($"/proc/{daemon}/stat").Split(' ')[5])); // session leader: setsid()
@@ -150,10 +152,10 @@ public class MasterProcessTests
         File.SetUnixFileMode(host.Dir, (UnixFileMode)0b111_101_101); // 0755: nobody reads the app
         File.SetUnixFileMode(host.OptionsFile, (UnixFileMode)0b110_100_100);
         host.Start().WaitServing();
-        Assert.True(host.Logged("setgid() to 65534"));
-        Assert.True(host.Logged("setuid() to 65534"));
+        host.WaitLogged("setgid() to 65534"); // serving may be seen before these lines are read
+        host.WaitLogged("setuid() to 65534");
         Wait.Until(() => host.WorkerPids().Count == 2, "both workers");
-        foreach (int pid in host.WorkerPids().Append(host.Process.Id))
+        foreach (int pid in host.WorkerPids().Append(host.Pid))
         {
             var status = File.ReadAllLines($"/proc/{pid}/status");
             Assert.StartsWith("Uid:\t65534", status.Single(l => l.StartsWith("Uid:")));
@@ -167,9 +169,9 @@ public class MasterProcessTests
         using var host = new MasterHostProcess((_, o) => o with { Processes = 1 }).Start().WaitServing();
         var stuck = Task.Run(() => host.Get("/sleep?s=60"));
         WaitInFlight(host, "GET /sleep?s=60");
-        Libc.Kill(host.Process.Id, Signals.SIGTERM);
+        Libc.Kill(host.Pid, Signals.SIGTERM);
         Wait.Until(() => host.Logged("graceful shutdown triggered by SIGTERM"), "the graceful stop");
-        Libc.Kill(host.Process.Id, Signals.SIGTERM);
+        Libc.Kill(host.Pid, Signals.SIGTERM);
         int code = host.WaitForExit();
         Assert.True(code == 0, $"exit {code}:\n{string.Join("\n", host.Output)}");
         Assert.True(host.Logged("SIGTERM received...killing workers..."));
@@ -178,5 +180,5 @@ public class MasterProcessTests
 
     /// <summary>Asks the master (SIGUSR2) until it reports the request running in a worker.</summary>
     private static void WaitInFlight(MasterHostProcess host, string request)
-        => Wait.Until(() => Libc.Kill(host.Process.Id, Signals.SIGUSR2) == 0 && host.Logged($"is managing request {request}"), $"{request} to be in progress");
+        => Wait.Until(() => Libc.Kill(host.Pid, Signals.SIGUSR2) == 0 && host.Logged($"is managing request {request}"), $"{request} to be in progress");
 }

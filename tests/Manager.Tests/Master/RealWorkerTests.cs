@@ -39,7 +39,7 @@ public class RealWorkerTests
         Wait.Until(() => m.Log.Contains("the previous workers keep serving"), "the chain reload to give up");
         Assert.Contains("v1", m.Get("/version"));
         Assert.Equal(before, m.AcceptingPids());
-        Assert.True(m.Log.Contains("OOPS ! failed loading app in worker"));
+        Wait.Until(() => m.Log.Contains("OOPS ! failed loading app in worker"), "the load failure line");
     }
 
     [PythonFact]
@@ -50,7 +50,7 @@ public class RealWorkerTests
         int stuck = m.AcceptingPids().Single();
         Assert.ThrowsAny<Exception>(() => m.Get("/sleep?s=30"));
         Wait.Until(() => !RecordingLauncher.IsAlive(stuck), "the stuck worker to die");
-        Assert.True(m.Log.Contains("HARAKIRI [core 0] GET /sleep?s=30"));
+        Wait.Until(() => m.Log.Contains("HARAKIRI [core 0] GET /sleep?s=30"), "the harakiri line");
         Wait.Until(() => m.Log.Contains("in application"), "the Python stack in the log"); // faulthandler frame
         Wait.Until(() => m.Log.Contains($"DAMN ! worker 1 (pid: {stuck}) died, killed by signal 9"), "the death to be logged");
         m.WaitAccepting(1);
@@ -65,7 +65,7 @@ public class RealWorkerTests
         var pids = new HashSet<string>();
         for (int i = 0; i < 40; i++) pids.Add(m.Get("/pid"));
         Assert.True(pids.Count >= 6, $"only {pids.Count} distinct workers served 40 requests");
-        Assert.True(m.Log.Contains("killed successfully"));
+        Wait.Until(() => m.Log.Contains("killed successfully"), "a recycled worker to be reaped");
     }
 
     [PythonFact]
@@ -121,7 +121,7 @@ public class RealWorkerTests
         int big = m.AcceptingPids().Single();
         m.Get("/alloc?mb=80");
         Wait.Until(() => !RecordingLauncher.IsAlive(big), "the worker over limit-as to be recycled");
-        Assert.True(m.Log.Contains("over limit-as 64 MB: recycling it") || m.Log.Contains("twice its limit-as"));
+        Wait.Until(() => m.Log.Contains("over limit-as 64 MB: recycling it") || m.Log.Contains("twice its limit-as"), "the limit-as line");
         m.WaitAccepting(1);
         Assert.NotEqual(big.ToString(), m.Get("/pid"));
     }
@@ -139,6 +139,6 @@ public class RealWorkerTests
         Wait.Until(() => !m.AcceptingPids().Contains(old) && m.AcceptingWorkers() == 1, "the worker to be replaced");
         File.WriteAllText(fifo, "1");
         Wait.Until(() => Libc.IsFifo(Path.Combine(m.Dir, "fifo1")), "fifo slot 1 to be created");
-        Assert.True(m.Log.Contains($"active master fifo is now {Path.Combine(m.Dir, "fifo1")}"));
+        Wait.Until(() => m.Log.Contains($"active master fifo is now {Path.Combine(m.Dir, "fifo1")}"), "the fifo switch line");
     }
 }

@@ -32,7 +32,7 @@ public sealed class NginxTests
     public async Task SeedsFlaskApp_AnswersThroughNginxUwsgiPass_OverTcp()
     {
         int port = Repo.FreePort();
-        using var server = new DotnetWsgiServer(Ini($"socket = 127.0.0.1:{port}")).WaitForPort(port);
+        using var server = new MasterInstance(Ini($"socket = 127.0.0.1:{port}")).WaitForPort(port);
         using var nginx = new NginxFront($"include /etc/nginx/uwsgi_params; uwsgi_pass 127.0.0.1:{port};");
         using var http = Client();
 
@@ -50,7 +50,7 @@ public sealed class NginxTests
         string sock = Path.Combine(dir, "app.sock");
         try
         {
-            using (var server = new DotnetWsgiServer(Ini($"socket = {sock}\nchmod-socket = 666")).WaitForFile(sock))
+            using (var server = new MasterInstance(Ini($"socket = {sock}\nchmod-socket = 666")).WaitForFile(sock))
             using (var nginx = new NginxFront($"include /etc/nginx/uwsgi_params; uwsgi_pass unix:{sock};"))
             using (var http = Client())
             {
@@ -69,7 +69,7 @@ public sealed class NginxTests
     public async Task SeedsJsonEndpoint_EchoesAPost_ThroughNginxUwsgiPass()
     {
         int port = Repo.FreePort();
-        using var server = new DotnetWsgiServer(Ini($"socket = 127.0.0.1:{port}")).WaitForPort(port);
+        using var server = new MasterInstance(Ini($"socket = 127.0.0.1:{port}")).WaitForPort(port);
         using var nginx = new NginxFront($"include /etc/nginx/uwsgi_params; uwsgi_pass 127.0.0.1:{port};");
         using var http = Client();
 
@@ -86,7 +86,7 @@ public sealed class NginxTests
     public async Task AppName_FromTheEnvironment_ReachesTheGreeting_AsInTheSeedsCompose()
     {
         int port = Repo.FreePort();
-        using var server = new DotnetWsgiServer(Ini($"socket = 127.0.0.1:{port}"),
+        using var server = new MasterInstance(Ini($"socket = 127.0.0.1:{port}"),
             new Dictionary<string, string> { ["APP_NAME"] = "MyFlaskApp" }).WaitForPort(port);
         using var nginx = new NginxFront($"include /etc/nginx/uwsgi_params; uwsgi_pass 127.0.0.1:{port};");
         using var http = Client();
@@ -100,7 +100,7 @@ public sealed class NginxTests
     public async Task SeedsFlaskApp_AnswersThroughNginxProxyPass_ToHttpSocket()
     {
         int port = Repo.FreePort();
-        using var server = new DotnetWsgiServer(Ini($"http-socket = 127.0.0.1:{port}")).WaitForPort(port);
+        using var server = new MasterInstance(Ini($"http-socket = 127.0.0.1:{port}")).WaitForPort(port);
         using var nginx = new NginxFront(
             $"proxy_pass http://127.0.0.1:{port}; proxy_http_version 1.1; proxy_set_header Connection \"\"; proxy_set_header Host $http_host;");
         using var http = Client();
@@ -118,7 +118,7 @@ public sealed class NginxTests
     public async Task MissingRoute_Gives404_AndABadJsonBody400_ThroughNginx()
     {
         int port = Repo.FreePort();
-        using var server = new DotnetWsgiServer(Ini($"socket = 127.0.0.1:{port}")).WaitForPort(port);
+        using var server = new MasterInstance(Ini($"socket = 127.0.0.1:{port}")).WaitForPort(port);
         using var nginx = new NginxFront($"include /etc/nginx/uwsgi_params; uwsgi_pass 127.0.0.1:{port};");
         using var http = Client();
 

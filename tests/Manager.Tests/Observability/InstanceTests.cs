@@ -1,6 +1,6 @@
 // Real-instance tests: the published dotnetwsgi with a temp ini on free loopback ports, a tiny
 // WSGI app with a slow path, and real traffic; stats are read from the real stats socket and the
-// admin listener. Every process is stopped by its PID in Dispose (DotnetWsgiServer).
+// admin listener. Every process is stopped by its PID in Dispose (MasterInstance).
 
 using System.Net;
 using System.Net.Sockets;
@@ -24,10 +24,10 @@ public sealed class InstanceTests
 
     private sealed record Ports(int Http, int Stats, int Admin);
 
-    private static (DotnetWsgiServer Server, Ports Ports) Start(string extra = "", int processes = 2)
+    private static (MasterInstance Server, Ports Ports) Start(string extra = "", int processes = 2)
     {
         var ports = new Ports(Repo.FreePort(), Repo.FreePort(), Repo.FreePort());
-        var server = new DotnetWsgiServer($"""
+        var server = new MasterInstance($"""
             [uwsgi]
             http-socket = 127.0.0.1:{ports.Http}
             stats = 127.0.0.1:{ports.Stats}
@@ -36,8 +36,7 @@ public sealed class InstanceTests
             threads = 1
             wsgi-file = app.py
             {extra}
-            """);
-        File.WriteAllText(Path.Combine(server.Dir, "app.py"), App);
+            """, files: new Dictionary<string, string> { ["app.py"] = App });
         server.WaitForPort(ports.Admin);
         return (server, ports);
     }
@@ -58,18 +57,6 @@ public sealed class InstanceTests
         return $"{(int)response.StatusCode}";
     }
 
-    private static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> done, string what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        T value = await read();
-        while (!done(value) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(100);
-            value = await read();
-        }
-        Assert.True(done(value), $"{what}: last value {value}");
-        return value;
-    }
 
     [Fact]
     public async Task Stats_CountersGrowWithTraffic_AndMetricsAgree()
@@ -80,7 +67,7 @@ public sealed class InstanceTests
             await WaitReadyAsync(ports, 2);
             for (int i = 0; i < 5; i++) Assert.Equal("200", await GetAsync(ports.Http, "/"));
             Assert.Equal("404", await GetAsync(ports.Http, "/missing"));
-            var stats = await EventuallyAsync(() => StatsAsync(ports), s => Sum(s, "requests") == 6, "requests in stats");
+            var stats = await Wait.EventuallyAsync(() => StatsAsync(ports), s => Sum(s, "requests") == 6, "requests in stats");
             Assert.Equal(2, stats.GetProperty("workers").GetArrayLength());
             Assert.True(Sum(stats, "tx") > 0);
             Assert.All(stats.GetProperty("workers").EnumerateArray(), w => Assert.True(w.GetProperty("rss").GetInt64() > 0));
@@ -105,11 +92,11 @@ public sealed class InstanceTests
         {
             await WaitReadyAsync(ports, 1);
             var slow = new[] { GetAsync(ports.Http, "/sleep?8") };
-            await EventuallyAsync(() => StatsAsync(ports), s => s.GetProperty("workers").EnumerateArray().All(w => w.GetProperty("status").GetString() == "busy"), "the worker busy");
+            await Wait.EventuallyAsync(() => StatsAsync(ports), s => s.GetProperty("workers").EnumerateArray().All(w => w.GetProperty("status").GetString() == "busy"), "the worker busy");
             Assert.Equal(200, (await AdminAsync(ports, "/readyz")).Status);
             Assert.Equal(200, (await AdminAsync(ports, "/healthz")).Status);
             Libc.Kill(server.Pid, Signals.SIGTERM);
-            var (status, body) = await EventuallyAsync(() => AdminAsync(ports, "/readyz"), r => r.Status == 503, "readyz during the stop");
+            var (status, body) = await Wait.EventuallyAsync(() => AdminAsync(ports, "/readyz"), r => r.Status == 503, "readyz during the stop");
             Assert.Contains("stopping", body);
             Assert.All(await Task.WhenAll(slow), s => Assert.Equal("200", s));
         }
@@ -123,12 +110,12 @@ public sealed class InstanceTests
         {
             string log = Path.Combine(server.Dir, "app.log"), moved = log + ".1";
             Assert.Equal("200", await GetAsync(ports.Http, "/before"));
-            await EventuallyAsync(() => Task.FromResult(ReadShared(log)), t => t.Contains("/before"), "request line in the log");
+            await Wait.EventuallyAsync(() => Task.FromResult(ReadShared(log)), t => t.Contains("/before"), "request line in the log");
             File.Move(log, moved);
             await File.WriteAllTextAsync(Path.Combine(server.Dir, "ctl.fifo"), "l");
-            await EventuallyAsync(() => Task.FromResult(File.Exists(log)), e => e, "log reopened at its path");
+            await Wait.EventuallyAsync(() => Task.FromResult(File.Exists(log)), e => e, "log reopened at its path");
             Assert.Equal("200", await GetAsync(ports.Http, "/after"));
-            await EventuallyAsync(() => Task.FromResult(ReadShared(log)), t => t.Contains("/after"), "request line in the new log");
+            await Wait.EventuallyAsync(() => Task.FromResult(ReadShared(log)), t => t.Contains("/after"), "request line in the new log");
             Assert.DoesNotContain("/after", ReadShared(moved));
         }
     }
@@ -141,7 +128,7 @@ public sealed class InstanceTests
     }
 
     private static async Task WaitReadyAsync(Ports ports, int workers)
-        => await EventuallyAsync(() => AdminAsync(ports, "/readyz"), r => r.Status == 200 && r.Body.Contains($"{workers} worker(s)"), "readyz");
+        => await Wait.EventuallyAsync(() => AdminAsync(ports, "/readyz"), r => r.Status == 200 && r.Body.Contains($"{workers} worker(s)"), "readyz");
 
     private static long Sum(JsonElement stats, string key) => stats.GetProperty("workers").EnumerateArray().Sum(w => w.GetProperty(key).GetInt64());
 }

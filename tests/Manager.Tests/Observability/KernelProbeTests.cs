@@ -33,8 +33,7 @@ public sealed class KernelProbeTests
         {
             for (int i = 0; i < 3; i++) clients.Add(await SocketClient.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port)));
             var probe = new KernelProbe();
-            var deadline = DateTime.UtcNow + SocketClient.Deadline;
-            while (probe.ListenQueue(view) != 3 && DateTime.UtcNow < deadline) await Task.Delay(50);
+            await Wait.UntilAsync(() => probe.ListenQueue(view) == 3, "three connections in the accept queue", SocketClient.Deadline);
             Assert.Equal(3, probe.ListenQueue(view));
         }
         finally

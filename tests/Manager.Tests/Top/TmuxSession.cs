@@ -34,15 +34,11 @@ internal sealed class TmuxSession : IDisposable
         return File.Exists(_statusFile) && int.TryParse(File.ReadAllText(_statusFile).Trim(), out var status) ? status : -1;
     }
 
+    /// <summary>True once condition holds, false after the deadline (the caller asserts with the screen in the message).</summary>
     public static async Task<bool> WaitUntilAsync(Func<bool> condition)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (condition()) return true;
-            await Task.Delay(100);
-        }
-        return condition();
+        try { await Wait.UntilAsync(condition, "the terminal"); return true; }
+        catch (TimeoutException) { return false; }
     }
 
     private string Tmux(params string[] args)

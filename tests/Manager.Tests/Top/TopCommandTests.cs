@@ -45,7 +45,7 @@ public sealed class TopCommandTests
     {
         var psi = new System.Diagnostics.ProcessStartInfo(Binary) { RedirectStandardError = true, RedirectStandardOutput = true };
         psi.ArgumentList.Add("top");
-        psi.ArgumentList.Add($"127.0.0.1:{Nginx.Repo.FreePort()}");
+        psi.ArgumentList.Add($"127.0.0.1:{Repo.FreePort()}");
         using var top = System.Diagnostics.Process.Start(psi)!;
         try
         {

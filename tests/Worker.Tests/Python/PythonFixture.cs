@@ -14,11 +14,11 @@ public sealed class PythonFixture : IDisposable
 {
     private readonly Dictionary<string, PythonApplicationHost> _hosts = [];
 
-    public static string RepoRoot { get; } = FindRepoRoot();
+    public static string RepoRoot => Repo.Root;
     public static string AppsDir { get; } = Path.Combine(AppContext.BaseDirectory, "apps");
     public static string FlaskDir { get; } = Path.Combine(RepoRoot, "samples", "flask");
 
-    public TestLog Log { get; } = new();
+    public CollectingSink Log { get; } = new();
 
     /// <summary>A host for the raw WSGI test apps: wsgi_cases.{callable}.</summary>
     public PythonApplicationHost Cases(string callable, int threads = 1)
@@ -44,10 +44,4 @@ public sealed class PythonFixture : IDisposable
         Directory.SetCurrentDirectory(RepoRoot);
     }
 
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Manager.sln"))) return dir.FullName;
-        throw new InvalidOperationException("Manager.sln not found above the test output directory");
-    }
 }

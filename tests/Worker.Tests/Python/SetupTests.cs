@@ -46,8 +46,7 @@ public sealed class SetupTests(PythonFixture fx)
             using (var f = new FileStream(file, FileMode.Open, FileAccess.Write))
                 Libc.Dup2((int)f.SafeFileHandle.DangerousGetHandle(), 2);
             Assert.Equal(0, Libc.Kill(Environment.ProcessId, WorkerContract.DumpStacksSignal));
-            var deadline = DateTime.UtcNow.AddSeconds(30);
-            while (new FileInfo(file).Length == 0 && DateTime.UtcNow < deadline) Thread.Sleep(20);
+            Wait.Until(() => new FileInfo(file).Length > 0, "the stack dump on stderr");
         }
         finally
         {

@@ -22,7 +22,7 @@ public sealed class FairnessTests
         using var f = new ServingFixture(App); // one thread
         using var a = f.Connect();
         a.Send("GET /a1 HTTP/1.1\r\n\r\n");
-        ServingFixture.WaitUntil(() => seen.Contains("/a1"), "the first request to reach the app");
+        Wait.Until(() => seen.Contains("/a1"), "the first request to reach the app");
         using var b = f.Connect(); // queued for accept while the thread is busy
         b.Send("GET /b HTTP/1.1\r\n\r\n");
         a.Send("GET /a2 HTTP/1.1\r\n\r\n"); // A's next request is ready too when /a1 ends

@@ -162,7 +162,7 @@ public sealed class HttpServingTests
 
         Assert.Equal("hel", reply.Body);
         Assert.True(c.IsClosedByPeer());
-        Assert.Contains(f.Sink.Messages, m => m.Contains("more than its Content-Length"));
+        Wait.Until(() => f.Sink.Messages.Any(m => m.Contains("more than its Content-Length")), "the Content-Length log line");
     }
 
     [Fact]

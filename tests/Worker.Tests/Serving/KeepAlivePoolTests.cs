@@ -44,7 +44,7 @@ public sealed class KeepAlivePoolTests : IDisposable
         bool early = pool.TryTake(addr, out _, out _, out _);
         client.Send("GET"u8.ToArray());
         int taken = -1;
-        ServingFixture.WaitUntil(() => pool.TryTake(addr, out taken, out _, out _), "the parked connection to be ready");
+        Wait.Until(() => pool.TryTake(addr, out taken, out _, out _), "the parked connection to be ready");
 
         Assert.False(early);
         Assert.Equal(fd, taken);
@@ -60,7 +60,7 @@ public sealed class KeepAlivePoolTests : IDisposable
         var (client, fd) = Pair();
         pool.Park(fd, _spec, [2, 0], registered: false);
 
-        ServingFixture.WaitUntil(() => { pool.CloseExpired(); return pool.Count == 0; }, "the idle connection to expire");
+        Wait.Until(() => { pool.CloseExpired(); return pool.Count == 0; }, "the idle connection to expire");
 
         Assert.Equal(0, client.Receive(new byte[1])); // EOF: the server side was closed
     }

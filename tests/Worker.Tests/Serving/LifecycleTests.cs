@@ -72,7 +72,7 @@ public sealed class LifecycleTests
         c.ReadResponse();
 
         var slot = f.Scoreboard.Slot(1);
-        ServingFixture.WaitUntil(() => slot.Requests == 1, "the request to be recorded");
+        Wait.Until(() => slot.Requests == 1, "the request to be recorded");
         Assert.Equal("GET /info?x=1", infoDuringRequest);
         Assert.True(startDuringRequest > 0);
         Assert.Equal(0, slot.Core(0).RequestStartMs);

@@ -53,7 +53,7 @@ public sealed class PythonServingTests(PythonFixture fx)
             c.Send($"POST /read?out={seen} HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\nabc"); // then stall past socket-timeout
 
             var reply = c.ReadResponse();
-            ServingFixture.WaitUntil(() => File.Exists(seen) && File.ReadAllText(seen).Length > 0, "the app to record its exception");
+            Wait.Until(() => File.Exists(seen) && File.ReadAllText(seen).Length > 0, "the app to record its exception");
 
             Assert.Equal(408, reply.Status);
             Assert.Equal("OSError: timeout during read(10) on wsgi.input", File.ReadAllText(seen));

@@ -12,7 +12,7 @@ public sealed class RequestLogServingTests
         c.Send("GET /logged?x=1 HTTP/1.1\r\nHost: h\r\n\r\n");
         var reply = c.ReadResponse();
 
-        ServingFixture.WaitUntil(() => f.Sink.Messages.Any(m => m.StartsWith("[pid:")), "the request line");
+        Wait.Until(() => f.Sink.Messages.Any(m => m.StartsWith("[pid:")), "the request line");
         var line = f.Sink.Messages.First(m => m.StartsWith("[pid:"));
         int headBytes = reply.RawHead.Length + 4;
         var pattern = $@"^\[pid: {Environment.ProcessId}\|app: 0\|req: 1/1\] 127\.0\.0\.1 \(\) \{{22 vars in \d+ bytes\}} "
@@ -28,7 +28,7 @@ public sealed class RequestLogServingTests
         using var c = f.Connect();
         c.Send("GET / HTTP/1.1\r\n\r\n");
         c.ReadResponse();
-        ServingFixture.WaitUntil(() => f.Scoreboard.Slot(1).Requests == 1, "the request to finish");
+        Wait.Until(() => f.Scoreboard.Slot(1).Requests == 1, "the request to finish");
 
         Assert.DoesNotContain(f.Sink.Messages, m => m.StartsWith("[pid:"));
     }

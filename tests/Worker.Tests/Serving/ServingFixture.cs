@@ -69,16 +69,6 @@ public sealed class ServingFixture : IDisposable
         return new SocketSpec(protocol == SocketProtocol.Http ? "http-socket" : "socket", path, protocol, SocketFamily.Unix, null, 0, path);
     }
 
-    /// <summary>Waits (up to 30 s) until condition holds; fails the test otherwise.</summary>
-    public static void WaitUntil(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) Assert.Fail($"timed out waiting for {what}");
-            Thread.Sleep(10);
-        }
-    }
 
     public void Dispose()
     {
@@ -86,6 +76,6 @@ public sealed class ServingFixture : IDisposable
         Scoreboard.Dispose();
         foreach (var s in _sockets) s.Dispose();
         Logger.Dispose();
-        try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
+        Repo.DeleteDir(_dir);
     }
 }

@@ -2,7 +2,6 @@
 // (worker contract in the environment, the listening socket inherited by fd), hosting a Python
 // WSGI app through the embedded CPython host. This test process plays the master.
 
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using DotnetWsgi.Config.Options;
@@ -16,23 +15,15 @@ public sealed class WorkerProcessTests : IDisposable
     private const string LibPython = "/usr/lib/x86_64-linux-gnu/libpython3.11.so.1.0";
     private readonly string _dir = Directory.CreateTempSubdirectory("dnw-workerproc-").FullName;
     private readonly Socket _listener = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-    private Process? _worker;
+    private TestProcess? _worker;
 
-    /// <summary>The published executable: DOTNETWSGI_BIN, else artifacts/bin/dotnetwsgi above the test folder.</summary>
-    private static string? Binary()
-    {
-        if (Environment.GetEnvironmentVariable("DOTNETWSGI_BIN") is { Length: > 0 } bin) return bin;
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-            if (File.Exists(Path.Combine(d.FullName, "Manager.sln"))) return Path.Combine(d.FullName, "artifacts", "bin", "dotnetwsgi");
-        return null;
-    }
 
     /// <summary>Skips (saying why) without the published binary (./build.sh) or the system libpython.</summary>
     public sealed class WorkerProcessFactAttribute : FactAttribute
     {
         public WorkerProcessFactAttribute()
         {
-            if (Binary() is not { } bin || !File.Exists(bin)) Skip = $"the published executable is missing ({Binary()}): run ./build.sh first";
+            if (!File.Exists(Repo.Binary)) Skip = $"the published executable is missing ({Repo.Binary}): run ./build.sh first";
             else if (!File.Exists(LibPython)) Skip = $"libpython is not installed at {LibPython}";
         }
     }
@@ -58,14 +49,15 @@ public sealed class WorkerProcessTests : IDisposable
         };
         File.WriteAllText(Path.Combine(_dir, "options.json"), ServerOptionsJson.Serialize(options));
         var scoreboard = Scoreboard.Create(Path.Combine(_dir, "scoreboard"), 1, 2);
-        var psi = new ProcessStartInfo(Binary()!) { RedirectStandardError = true, RedirectStandardOutput = true };
-        psi.Environment[WorkerContract.WorkerIdVar] = "1";
-        psi.Environment[WorkerContract.GenerationVar] = "1";
-        psi.Environment[WorkerContract.ConfigVar] = Path.Combine(_dir, "options.json");
-        psi.Environment[WorkerContract.FdsVar] = ((int)_listener.Handle).ToString();
-        psi.Environment[WorkerContract.ScoreboardVar] = scoreboard.Path;
-        psi.Environment[WorkerContract.MasterPidVar] = Environment.ProcessId.ToString();
-        _worker = Process.Start(psi)!;
+        _worker = new TestProcess(Repo.Binary, [], environment: new Dictionary<string, string>
+        {
+            [WorkerContract.WorkerIdVar] = "1",
+            [WorkerContract.GenerationVar] = "1",
+            [WorkerContract.ConfigVar] = Path.Combine(_dir, "options.json"),
+            [WorkerContract.FdsVar] = ((int)_listener.Handle).ToString(),
+            [WorkerContract.ScoreboardVar] = scoreboard.Path,
+            [WorkerContract.MasterPidVar] = Environment.ProcessId.ToString(),
+        });
         return scoreboard;
     }
 
@@ -78,9 +70,9 @@ public sealed class WorkerProcessTests : IDisposable
                 start_response("200 OK", [("Content-Type", "text/plain")])
                 return [environ["REQUEST_METHOD"].encode(), b" ", environ["PATH_INFO"].encode(), b" ", body]
             """);
-        ServingFixture.WaitUntil(() => scoreboard.Slot(1).State == WorkerSlotState.Accepting || _worker!.HasExited, "the worker to accept");
-        if (_worker!.HasExited) Assert.Fail($"worker exited {_worker.ExitCode}: {_worker.StandardError.ReadToEnd()}");
-        Assert.Equal(_worker.Id, scoreboard.Slot(1).Pid);
+        Wait.Until(() => scoreboard.Slot(1).State == WorkerSlotState.Accepting || _worker!.HasExited, "the worker to accept");
+        if (_worker!.HasExited) Assert.Fail($"worker exited {_worker.WaitForExit()}: {_worker.Output}");
+        Assert.Equal(_worker.Pid, scoreboard.Slot(1).Pid);
 
         using (var c = new TestClient(_listener.LocalEndPoint!))
         {
@@ -91,11 +83,10 @@ public sealed class WorkerProcessTests : IDisposable
             Assert.Equal("POST /a b body", first.Body);
             Assert.Equal("GET /again ", second.Body);
         }
-        Libc.Kill(_worker.Id, Signals.SIGTERM);
+        Libc.Kill(_worker.Pid, Signals.SIGTERM);
 
-        Assert.True(_worker.WaitForExit(30000), "the worker did not stop on SIGTERM");
-        Assert.Equal(WorkerContract.ExitOk, _worker.ExitCode);
-        Assert.Contains("Gracefully killing worker 1", _worker.StandardError.ReadToEnd());
+        Assert.Equal(WorkerContract.ExitOk, _worker.WaitForExit()); // a TimeoutException if it does not stop on SIGTERM
+        Assert.Contains("Gracefully killing worker 1", _worker.Output.ToString());
     }
 
     [WorkerProcessFact]
@@ -103,13 +94,11 @@ public sealed class WorkerProcessTests : IDisposable
     {
         using var scoreboard = StartWorker("import no_such_module_here\n");
 
-        Assert.True(_worker!.WaitForExit(60000), "the worker did not exit");
-        Assert.Equal(WorkerContract.ExitAppLoadError, _worker.ExitCode);
+        Assert.Equal(WorkerContract.ExitAppLoadError, _worker!.WaitForExit(TimeSpan.FromSeconds(60)));
     }
 
     public void Dispose()
     {
-        if (_worker is { HasExited: false }) { _worker.Kill(); _worker.WaitForExit(30000); }
         _worker?.Dispose();
         _listener.Dispose();
         try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }

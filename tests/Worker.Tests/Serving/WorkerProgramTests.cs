@@ -50,7 +50,7 @@ public sealed class WorkerProgramTests : IDisposable
         using var scoreboard = Scoreboard.Create(env[WorkerContract.ScoreboardVar], 1, 1);
         var run = Task.Run(() => WorkerProgram.Run(k => env.GetValueOrDefault(k), (_, _) => new DelegateHost(Apps.Echo), _log));
 
-        ServingFixture.WaitUntil(() => scoreboard.Slot(1).State == WorkerSlotState.Accepting || run.IsCompleted, "readiness");
+        Wait.Until(() => scoreboard.Slot(1).State == WorkerSlotState.Accepting || run.IsCompleted, "readiness");
         Assert.Equal(Environment.ProcessId, scoreboard.Slot(1).Pid);
         using (var c = new TestClient(_listener.LocalEndPoint!))
         {
@@ -72,15 +72,15 @@ public sealed class WorkerProgramTests : IDisposable
         using var release = new ManualResetEventSlim();
         var host = new DelegateHost(ctx => { entered.Set(); release.Wait(TimeSpan.FromSeconds(30)); Apps.Echo(ctx); });
         var run = Task.Run(() => WorkerProgram.Run(k => env.GetValueOrDefault(k), (_, _) => host, _log));
-        ServingFixture.WaitUntil(() => scoreboard.Slot(1).State == WorkerSlotState.Accepting || run.IsCompleted, "readiness");
+        Wait.Until(() => scoreboard.Slot(1).State == WorkerSlotState.Accepting || run.IsCompleted, "readiness");
         using var c = new TestClient(_listener.LocalEndPoint!);
         c.Send("GET /busy HTTP/1.1\r\n\r\n");
         Assert.True(entered.Wait(TimeSpan.FromSeconds(30)));
 
         Native.Interop.Libc.Kill(Environment.ProcessId, Native.Interop.Signals.SIGUSR2);
-        ServingFixture.WaitUntil(() => _sink.Messages.Any(m => m.Contains("is managing request") && m.Contains("GET /busy")), "the SIGUSR2 report");
+        Wait.Until(() => _sink.Messages.Any(m => m.Contains("is managing request") && m.Contains("GET /busy")), "the SIGUSR2 report");
         Native.Interop.Libc.Kill(Environment.ProcessId, Native.Interop.Signals.SIGTERM);
-        ServingFixture.WaitUntil(() => scoreboard.Slot(1).State == WorkerSlotState.Stopping, "the graceful stop");
+        Wait.Until(() => scoreboard.Slot(1).State == WorkerSlotState.Stopping, "the graceful stop");
         release.Set();
 
         Assert.Equal("close", c.ReadResponse().Header("connection"));

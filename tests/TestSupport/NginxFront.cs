@@ -1,15 +1,15 @@
 using DotnetWsgi.Native.Interop;
 
-namespace DotnetWsgi.Manager.Tests.Nginx;
+namespace DotnetWsgi.TestSupport;
 
 /// <summary>
 /// A real nginx (Debian's nginx-light) in front of dotnetwsgi, started by the test on a free loopback
 /// port with a generated config: one process (master_process off), everything in a temp dir.
 /// </summary>
-internal sealed class NginxFront : IDisposable
+public sealed class NginxFront : IDisposable
 {
     public const string Binary = "/usr/sbin/nginx";
-    private readonly ChildProcess _process;
+    private readonly TestProcess _process;
 
     public int Port { get; }
     public string Dir { get; }
@@ -53,7 +53,7 @@ internal sealed class NginxFront : IDisposable
                 {{servers(Port)}}
             }
             """);
-        _process = new ChildProcess(Binary, ["-p", Dir + "/", "-c", Path.Combine(Dir, "nginx.conf"), "-e", Path.Combine(Dir, "error.log")],
+        _process = new TestProcess(Binary, ["-p", Dir + "/", "-c", Path.Combine(Dir, "nginx.conf"), "-e", Path.Combine(Dir, "error.log")],
             Dir, Signals.SIGQUIT);
         _process.WaitForPort(Port, TimeSpan.FromSeconds(30));
     }
@@ -63,6 +63,6 @@ internal sealed class NginxFront : IDisposable
     public void Dispose()
     {
         _process.Dispose();
-        try { Directory.Delete(Dir, recursive: true); } catch (IOException) { }
+        Repo.DeleteDir(Dir);
     }
 }

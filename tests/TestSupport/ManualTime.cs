@@ -1,6 +1,6 @@
 // A TimeProvider the test moves by hand: GetUtcNow is fixed until Advance, which fires due timers.
 
-namespace DotnetWsgi.Manager.Tests.Support;
+namespace DotnetWsgi.TestSupport;
 
 public sealed class ManualTime(DateTimeOffset start) : TimeProvider
 {

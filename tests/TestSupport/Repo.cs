@@ -1,10 +1,12 @@
+// Paths and ports every test project shares: the repository root, the published executable (the one
+// place that knows where it is), free loopback ports and temp dirs.
+
 using System.Net;
 using System.Net.Sockets;
 
-namespace DotnetWsgi.Manager.Tests.Nginx;
+namespace DotnetWsgi.TestSupport;
 
-/// <summary>Paths and ports shared by the end-to-end tests.</summary>
-internal static class Repo
+public static class Repo
 {
     /// <summary>The repository root (the folder holding Manager.sln).</summary>
     public static string Root { get; } = FindRoot();
@@ -21,11 +23,20 @@ internal static class Repo
         return ((IPEndPoint)s.LocalEndPoint!).Port;
     }
 
+    /// <summary>A new empty directory under the temp dir, named prefix-XXXXXXXXXXXX (short: unix socket paths live in it).</summary>
     public static string TempDir(string prefix)
     {
         string dir = Path.Combine(Path.GetTempPath(), $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 13)]);
         Directory.CreateDirectory(dir);
         return dir;
+    }
+
+    /// <summary>Deletes a test's temp dir; a file still held open by a dying process is no failure.</summary>
+    public static void DeleteDir(string dir)
+    {
+        try { Directory.Delete(dir, recursive: true); }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
     }
 
     private static string FindRoot()

@@ -1,0 +1,114 @@
+// A dotnetwsgi master a test starts (the published binary, or a test host of the same master code) in
+// a temp dir of its own: output, readiness by a polled request, worker pids from the master's
+// scoreboard (never from log text), and Dispose ending the master and every worker by PID (also after
+// a failed assertion, also workers orphaned by a killed master).
+
+using DotnetWsgi.Native;
+using DotnetWsgi.Native.Interop;
+
+namespace DotnetWsgi.TestSupport;
+
+public class MasterInstance : IDisposable
+{
+    // One request per connection, as nginx's uwsgi_pass does: a keep-alive connection that a recycled
+    // worker leaves behind is not what these tests are about.
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(60), DefaultRequestHeaders = { ConnectionClose = true } };
+    private TestProcess? _process;
+
+    /// <summary>The published executable serving the ini text written to Dir/app.ini.</summary>
+    /// <param name="files">More files (name relative to Dir, text) written before the start, e.g. the app.</param>
+    /// <param name="stopSignal">What Dispose sends first: SIGTERM by default, a graceful stop (vacuum runs), SIGKILL after 15 s.</param>
+    public MasterInstance(string ini, IDictionary<string, string>? environment = null, IDictionary<string, string>? files = null,
+        int stopSignal = Signals.SIGTERM)
+    {
+        File.WriteAllText(Ini, ini);
+        foreach (var (name, text) in files ?? new Dictionary<string, string>()) File.WriteAllText(Path.Combine(Dir, name), text);
+        Start(Repo.Binary, ["--ini", Ini], environment, stopSignal);
+    }
+
+    /// <summary>For a subclass that writes its files into Dir first and then calls Start.</summary>
+    protected MasterInstance() { }
+
+    public string Dir { get; } = Repo.TempDir("dnw");
+    public string Ini => Path.Combine(Dir, "app.ini");
+    /// <summary>A free loopback port for the instance's HTTP socket (Get and WaitServing use it).</summary>
+    public int Port { get; } = Repo.FreePort();
+    public TestProcess Process => _process ?? throw new InvalidOperationException("not started");
+    public int Pid => Process.Pid;
+    public bool HasExited => Process.HasExited;
+    public OutputLines Output => _process?.Output ?? new([]);
+    public bool Logged(string fragment) => Output.Any(l => l.Contains(fragment, StringComparison.Ordinal));
+    public void WaitLogged(string fragment, TimeSpan? deadline = null) => Process.WaitLogged(fragment, deadline);
+
+    protected void Start(string file, IEnumerable<string> args, IDictionary<string, string>? environment = null,
+        int stopSignal = Signals.SIGKILL, bool newProcessGroup = false)
+        => _process = new TestProcess(file, args, Dir, stopSignal, environment, newProcessGroup);
+
+    public string Get(string path) => _http.GetStringAsync($"http://127.0.0.1:{Port}{path}").GetAwaiter().GetResult();
+
+    public int WaitForExit() => Process.WaitForExit();
+
+    /// <summary>
+    /// The live workers now: the pids the workers wrote into their scoreboard slots (the scoreboard
+    /// of this master, in the temp dir it made at start-up), running and children of this master.
+    /// Each is remembered so that Dispose ends it even if the master is gone.
+    /// </summary>
+    public HashSet<int> WorkerPids()
+    {
+        var pids = new HashSet<int>();
+        if (_process is null) return pids;
+        foreach (string dir in Directory.GetDirectories(Path.GetTempPath(), $"dotnetwsgi-{Pid}-*"))
+            foreach (int pid in ScoreboardPids(Path.Combine(dir, "scoreboard")))
+                if (ProcessTree.Stat(pid) is { State: not 'Z' and not 'X' } stat && stat.Parent == Pid)
+                {
+                    pids.Add(pid);
+                    Process.Track(pid);
+                }
+        return pids;
+    }
+
+    private static List<int> ScoreboardPids(string path)
+    {
+        try
+        {
+            using var board = Scoreboard.Open(path);
+            return [.. Enumerable.Range(1, board.Workers).Select(id => (int)board.Slot(id).Pid).Where(pid => pid > 0)];
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            return []; // not made yet, or removed by a master that is shutting down
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_process is not null)
+        {
+            WorkerPids(); // the workers of a master that is still up, in case they have left its tree
+            _process.Dispose();
+        }
+        _http.Dispose();
+        Repo.DeleteDir(Dir);
+        GC.SuppressFinalize(this);
+    }
+}
+
+/// <summary>Waits that return the instance itself (typed as the caller's fixture), for `using var x = new ...().WaitServing();`.</summary>
+public static class MasterInstanceWaits
+{
+    /// <summary>Waits until a request to Port is answered; the master's exit fails at once with its output.</summary>
+    /// <param name="daemon">The started process is a launcher that exits; the daemon behind it answers.</param>
+    public static T WaitServing<T>(this T m, bool daemon = false) where T : MasterInstance
+    {
+        Wait.Until(() =>
+        {
+            if (!daemon && m.Process.HasExited) throw new InvalidOperationException($"master exited {m.Process.WaitForExit()}:\n{m.Output}");
+            try { m.Get("/pid"); return true; } catch (HttpRequestException) { return false; }
+        }, "the instance to answer");
+        return m;
+    }
+
+    public static T WaitForPort<T>(this T m, int port) where T : MasterInstance { m.Process.WaitForPort(port); return m; }
+
+    public static T WaitForFile<T>(this T m, string path) where T : MasterInstance { m.Process.WaitForFile(path); return m; }
+}
