@@ -12,6 +12,7 @@
 using System.Reflection;
 using System.Text;
 using DotnetWsgi.Config.Options;
+using DotnetWsgi.Native;
 using DotnetWsgi.Worker.Hosting;
 using DotnetWsgi.Worker.Python.CPython;
 
@@ -42,6 +43,7 @@ internal sealed unsafe class PythonRuntime
         {
             if (_instance is { } running) return running;
             var lib = LibPythonLocator.Load(options);
+            log.Debug("startup: libpython located and loaded at +{Ms} ms", StartupClock.ElapsedMs);
             Py.Bind(lib.Handle, lib.Path);
             if (Py.Py_IsInitialized() != 0)
                 throw new AppLoadException($"libpython {lib.Path} is already initialised in this process by someone else");
