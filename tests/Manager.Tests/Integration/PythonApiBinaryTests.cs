@@ -93,4 +93,13 @@ public class PythonApiBinaryTests
         using var dn = new PythonApiInstance().WaitServing();
         Wait.Until(() => File.Exists(dn.OutFile("cron-1")) && File.Exists(dn.OutFile("cron-2")), "the cron signal in both workers", TimeSpan.FromSeconds(90));
     }
+
+    [BinaryFact]
+    public void SetLogvar_IsWrittenByLogFormat_ForThatRequestOnly()
+    {
+        using var dn = new PythonApiInstance("log-format = LOGVAR %(uri) %(who)").WaitServing();
+        Assert.Equal("alice", dn.Get("/logvar?alice").GetProperty("who").GetString());
+        dn.Get("/opt?after");
+        Wait.Until(() => dn.Count("LOGVAR /logvar?alice alice") == 1 && dn.Count("LOGVAR /opt?after -") == 1, "both request lines");
+    }
 }
