@@ -102,4 +102,24 @@ public class PythonApiBinaryTests
         dn.Get("/opt?after");
         Wait.Until(() => dn.Count("LOGVAR /logvar?alice alice") == 1 && dn.Count("LOGVAR /opt?after -") == 1, "both request lines");
     }
+
+    [BinaryFact]
+    public void StatsServer_ListsTheCaches()
+    {
+        int statsPort = Nginx.Repo.FreePort();
+        using var dn = new PythonApiInstance($"stats = 127.0.0.1:{statsPort}").WaitServing();
+        dn.Get("/set?a=1");
+        dn.Get("/get?a");
+        dn.Get("/get?missing");
+        using var client = new System.Net.Sockets.TcpClient("127.0.0.1", statsPort);
+        using var reader = new StreamReader(client.GetStream());
+        var caches = System.Text.Json.JsonDocument.Parse(reader.ReadToEnd()).RootElement.GetProperty("caches");
+        var shared = Assert.Single(caches.EnumerateArray());
+        Assert.Equal("shared", shared.GetProperty("name").GetString());
+        Assert.Equal(100, shared.GetProperty("max_items").GetInt32());
+        Assert.Equal(128, shared.GetProperty("blocksize").GetInt32());
+        Assert.Equal(1, shared.GetProperty("items").GetInt32());
+        Assert.Equal(1, shared.GetProperty("hits").GetInt32());
+        Assert.Equal(1, shared.GetProperty("miss").GetInt32());
+    }
 }
