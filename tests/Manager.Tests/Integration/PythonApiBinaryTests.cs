@@ -53,7 +53,7 @@ public class PythonApiBinaryTests
             : [];
 
     [BinaryFact]
-    public void Cache_SurvivesAGracefulReload()
+    public void Cache_SurvivesAGracefulReload_AndTheMuleIsReplaced()
     {
         using var dn = new PythonApiInstance().WaitServing();
         Assert.True(dn.Get("/set?kept=yes").GetProperty("stored").GetBoolean());
@@ -62,6 +62,13 @@ public class PythonApiBinaryTests
         Wait.Until(() => dn.SpawnedPids("uWSGI worker").Count >= before.Count + 2 && before.All(p => !RecordingLauncher.IsAlive(p)), "a new generation of workers", TimeSpan.FromSeconds(90));
         Assert.DoesNotContain(dn.Get("/get?kept").GetProperty("pid").GetInt32(), before);
         Assert.Equal("yes", dn.Get("/get?kept").GetProperty("value").GetString());
+        Wait.Until(() => dn.SpawnedPids("mule 1").Count == 2 && !RecordingLauncher.IsAlive(dn.SpawnedPids("mule 1")[0]), "the old mule replaced");
+        Wait.Until(() =>
+        {
+            dn.Get("/mule?reloaded");
+            return File.Exists(dn.OutFile("mule-reloaded")) && File.ReadAllText(dn.OutFile("mule-reloaded")).Length > 0;
+        }, "the new mule to run a function");
+        Assert.EndsWith($" {dn.SpawnedPids("mule 1")[1]}", File.ReadAllText(dn.OutFile("mule-reloaded")));
     }
 
     [BinaryFact]
