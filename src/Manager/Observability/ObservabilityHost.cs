@@ -37,6 +37,9 @@ public sealed class ObservabilityHost : IDisposable
         _health = new HealthChecks(time, options.AdminReadyWorkers);
     }
 
+    /// <summary>The shared caches, for the stats JSON's `caches` section.</summary>
+    public IReadOnlyList<Native.PythonApi.SharedCache> Caches { set => _report.Caches = value; }
+
     public StatsServer? Stats => _stats;
     public AdminHttpServer? Admin => _admin;
     public WorkerTableSnapshot? Snapshot => _snapshot;

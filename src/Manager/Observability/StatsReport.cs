@@ -15,7 +15,7 @@ namespace DotnetWsgi.Manager.Observability;
 /// <summary>Facts about the master process that do not change while it runs.</summary>
 public sealed record StatsIdentity(string Version, int Pid, long Uid, long Gid, string Cwd);
 
-public sealed class StatsReport(ServerOptions options, StatsIdentity identity, Scoreboard scoreboard, KernelProbe probe)
+public sealed partial class StatsReport(ServerOptions options, StatsIdentity identity, Scoreboard scoreboard, KernelProbe probe)
 {
     /// <summary>uWSGI's version string with our suffix, as the Python host's uwsgi.version.</summary>
     public const string Version = DotnetWsgi.Worker.Python.PythonApplicationHost.UwsgiVersion;
@@ -41,6 +41,7 @@ public sealed class StatsReport(ServerOptions options, StatsIdentity identity, S
         w.Value("cwd", identity.Cwd);
         if (LogDropped() is > 0 and long dropped) w.Value("log_dropped", dropped); // only then: uWSGI's layout otherwise
         WriteLocks(w);
+        WriteCaches(w);
         WriteSockets(w, snapshot.Listeners, queues);
         w.OpenList("workers");
         foreach (var worker in snapshot.Workers) WriteWorker(w, worker, snapshot.Paused);

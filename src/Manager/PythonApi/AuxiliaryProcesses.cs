@@ -1,6 +1,6 @@
 // The mules and spooler processes: the same executable, told by the environment to load the app
 // and run a mule loop or a spooler instead of serving (ServiceProgram). Each generation (start,
-// reload) replaces them; one that dies is restarted after a second (not in a tight loop); on stop
+// reload) replaces them (the old ones are stopped off the master loop); one that dies is restarted after a second (not in a tight loop); on stop
 // they get SIGTERM, then SIGKILL after a grace period. Their output goes through the master's log,
 // as the workers' does.
 
@@ -34,7 +34,9 @@ public sealed class AuxiliaryProcesses(string runDir, string scoreboardPath, int
             _running.Clear();
             foreach (var role in Roles(options, configPath)) _running[role] = null;
         }
-        StopAll(old);
+        // The old ones stop off the master loop (up to StopGrace): a running job or message finishes
+        // or is cut, while the new ones start now (job files are flock-ed; a new mule rebinds its socket).
+        _ = Task.Run(() => StopAll(old));
         foreach (var role in _running.Keys.ToList()) Spawn(role);
     }
 

@@ -1,8 +1,8 @@
 // Overview
 // uWSGI's `log-format` (reference §10.2): literal text with `%(name)` tokens, compiled once into a
 // list of parts so a request only appends. Token meanings follow uWSGI 2.0.21 as observed: sizes
-// and times of the finished request, request vars by name (`var.NAME`), and `-` for anything
-// unknown or empty. An unterminated `%(` stays literal.
+// and times of the finished request, request vars by name (`var.NAME`), the app's uwsgi.set_logvar
+// values by their key, and `-` for anything unknown or empty. An unterminated `%(` stays literal.
 
 using System.Globalization;
 using System.Text;
@@ -122,7 +122,7 @@ public sealed class LogFormat
             case Token.PktSize: sb.Append(e.VarsBytes); break;
             case Token.Modifier1 or Token.Modifier2: sb.Append('0'); break;
             case Token.Headers: sb.Append(e.Headers); break;
-            default: sb.Append('-'); break;
+            default: sb.Append(e.LogVars?.GetValueOrDefault(part.Text) is { Length: > 0 } v ? v : "-"); break;
         }
     }
 

@@ -6,6 +6,8 @@ namespace DotnetWsgi.Worker.Logging;
 public sealed class RequestLogEntry
 {
     public int Pid;
+    /// <summary>uwsgi.set_logvar values of this request (`%(key)` in log-format), or null.</summary>
+    public Dictionary<string, string>? LogVars;
     /// <summary>0 when the app ran, -1 when the request was rejected before it (limit-post, no app).</summary>
     public int AppId;
     /// <summary>Requests served by this worker (-1 without an app).</summary>

@@ -44,14 +44,16 @@ internal static unsafe class NativeFunctions
     /// <summary>The `uwsgi` module's shared services (UwsgiApiCallbacks), as shim attributes the module's wrappers call.</summary>
     private static void InstallUwsgiApi(PyObj shim)
     {
-        var defs = (PyMethodDef*)NativeMemory.AllocZeroed((nuint)(6 * sizeof(PyMethodDef)));
+        const int count = 7;
+        var defs = (PyMethodDef*)NativeMemory.AllocZeroed((nuint)(count * sizeof(PyMethodDef)));
         defs[0] = Def("_cache", (delegate* unmanaged[Cdecl]<PyObj, PyObj*, nint, PyObj>)&UwsgiApiCallbacks.Cache, METH_FASTCALL);
         defs[1] = Def("_lock", (delegate* unmanaged[Cdecl]<PyObj, PyObj, PyObj>)&UwsgiApiCallbacks.Lock, METH_O);
         defs[2] = Def("_unlock", (delegate* unmanaged[Cdecl]<PyObj, PyObj, PyObj>)&UwsgiApiCallbacks.Unlock, METH_O);
         defs[3] = Def("_signal", (delegate* unmanaged[Cdecl]<PyObj, PyObj*, nint, PyObj>)&UwsgiSignalCallbacks.Signal, METH_FASTCALL);
         defs[4] = Def("_workers", (delegate* unmanaged[Cdecl]<PyObj, PyObj, PyObj>)&UwsgiSignalCallbacks.Workers, METH_NOARGS);
         defs[5] = Def("_total_requests", (delegate* unmanaged[Cdecl]<PyObj, PyObj, PyObj>)&UwsgiSignalCallbacks.TotalRequests, METH_NOARGS);
-        for (int i = 0; i < 6; i++)
+        defs[6] = Def("_logvar", (delegate* unmanaged[Cdecl]<PyObj, PyObj*, nint, PyObj>)&UwsgiApiCallbacks.LogVar, METH_FASTCALL);
+        for (int i = 0; i < count; i++)
         {
             using var fn = Py.PyCFunction_NewEx(&defs[i], PyObj.Null, PyObj.Null).Check();
             if (Py.PyObject_SetAttrString(shim, defs[i].ml_name, fn) != 0) throw PythonException.Fetch();

@@ -99,6 +99,20 @@ internal static unsafe class UwsgiApiCallbacks
         return list.Obj.NewRef().Release();
     }
 
+    /// <summary>_logvar(key) -> value or None; _logvar(key, value) sets it for this request's log line.</summary>
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    public static PyObj LogVar(PyObj self, PyObj* args, nint nargs)
+    {
+        if (nargs is < 1 or > 2) return WsgiCallbacks.Raise(Py.PyExc_TypeError, "_logvar(key[, value])");
+        string key = PyText.ToStringUtf8(args[0]);
+        if (nargs == 2)
+        {
+            Logging.RequestLogVars.Set(key, PyText.ToStringUtf8(args[1]));
+            return None();
+        }
+        return Logging.RequestLogVars.Get(key) is { } v ? PyText.FromString(v).Release() : None();
+    }
+
     /// <summary>_lock(n): blocks with the GIL released until user lock n is held.</summary>
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     public static PyObj Lock(PyObj self, PyObj arg)

@@ -23,7 +23,6 @@ SPOOL_IGNORE = 0
 _native = None  # the shim module (set by install)
 _state = {}
 _handlers = {}
-_logvars = threading.local()
 
 
 def _b(value, what):
@@ -89,13 +88,12 @@ def log(message):
 
 
 def set_logvar(key, value):
-    if not hasattr(_logvars, "vars"):
-        _logvars.vars = {}
-    _logvars.vars[str(key)] = str(value)
+    """A variable for this request's log line: log-format writes it as %(key)."""
+    _native._logvar(str(key), str(value))
 
 
 def get_logvar(key):
-    return getattr(_logvars, "vars", {}).get(str(key))
+    return _native._logvar(str(key))
 
 
 # ---- locks ----

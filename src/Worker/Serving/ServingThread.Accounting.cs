@@ -17,9 +17,11 @@ public sealed partial class ServingThread
         _server.Slot.RecordResponse(status, micros);
         long instance = _server.Scoreboard.IncrementInstanceRequests();
         long workerRequests = appId < 0 ? -1 : _server.CountRequest();
+        var logVars = RequestLogVars.Take();
         if (_logFormatter.ShouldLog(status))
         {
             var e = _logEntry;
+            e.LogVars = logVars;
             e.Pid = _server.Pid;
             e.AppId = appId;
             e.WorkerRequests = workerRequests;

@@ -56,8 +56,8 @@ public sealed class OptionBinderTests : IDisposable
 
     [Fact]
     public void RejectedOption_IsAnErrorSayingWhy()
-        => Assert.Equal("t.ini:4: error: option 'spooler' is not supported by dotnetwsgi: the spooler is not provided; the app's uwsgi.spool calls would fail",
-            TestConfig.Lines(Load("spooler = /var/spool/app\n")));
+        => Assert.Equal("t.ini:4: error: option 'chroot' is not supported by dotnetwsgi: chroot is not supported",
+            TestConfig.Lines(Load("chroot = /srv/jail\n")));
 
     [Fact]
     public void IgnoredOption_WarnsOnce()

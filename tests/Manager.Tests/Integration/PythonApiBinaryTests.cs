@@ -53,7 +53,7 @@ public class PythonApiBinaryTests
             : [];
 
     [BinaryFact]
-    public void Cache_SurvivesAGracefulReload()
+    public void Cache_SurvivesAGracefulReload_AndTheMuleIsReplaced()
     {
         using var dn = new PythonApiInstance().WaitServing();
         Assert.True(dn.Get("/set?kept=yes").GetProperty("stored").GetBoolean());
@@ -62,6 +62,13 @@ public class PythonApiBinaryTests
         Wait.Until(() => dn.SpawnedPids("uWSGI worker").Count >= before.Count + 2 && before.All(p => !RecordingLauncher.IsAlive(p)), "a new generation of workers", TimeSpan.FromSeconds(90));
         Assert.DoesNotContain(dn.Get("/get?kept").GetProperty("pid").GetInt32(), before);
         Assert.Equal("yes", dn.Get("/get?kept").GetProperty("value").GetString());
+        Wait.Until(() => dn.SpawnedPids("mule 1").Count == 2 && !RecordingLauncher.IsAlive(dn.SpawnedPids("mule 1")[0]), "the old mule replaced");
+        Wait.Until(() =>
+        {
+            dn.Get("/mule?reloaded");
+            return File.Exists(dn.OutFile("mule-reloaded")) && File.ReadAllText(dn.OutFile("mule-reloaded")).Length > 0;
+        }, "the new mule to run a function");
+        Assert.EndsWith($" {dn.SpawnedPids("mule 1")[1]}", File.ReadAllText(dn.OutFile("mule-reloaded")));
     }
 
     [BinaryFact]
@@ -92,5 +99,34 @@ public class PythonApiBinaryTests
     {
         using var dn = new PythonApiInstance().WaitServing();
         Wait.Until(() => File.Exists(dn.OutFile("cron-1")) && File.Exists(dn.OutFile("cron-2")), "the cron signal in both workers", TimeSpan.FromSeconds(90));
+    }
+
+    [BinaryFact]
+    public void SetLogvar_IsWrittenByLogFormat_ForThatRequestOnly()
+    {
+        using var dn = new PythonApiInstance("log-format = LOGVAR %(uri) %(who)").WaitServing();
+        Assert.Equal("alice", dn.Get("/logvar?alice").GetProperty("who").GetString());
+        dn.Get("/opt?after");
+        Wait.Until(() => dn.Count("LOGVAR /logvar?alice alice") == 1 && dn.Count("LOGVAR /opt?after -") == 1, "both request lines");
+    }
+
+    [BinaryFact]
+    public void StatsServer_ListsTheCaches()
+    {
+        int statsPort = Repo.FreePort();
+        using var dn = new PythonApiInstance($"stats = 127.0.0.1:{statsPort}").WaitServing();
+        dn.Get("/set?a=1");
+        dn.Get("/get?a");
+        dn.Get("/get?missing");
+        using var client = new System.Net.Sockets.TcpClient("127.0.0.1", statsPort);
+        using var reader = new StreamReader(client.GetStream());
+        var caches = System.Text.Json.JsonDocument.Parse(reader.ReadToEnd()).RootElement.GetProperty("caches");
+        var shared = Assert.Single(caches.EnumerateArray());
+        Assert.Equal("shared", shared.GetProperty("name").GetString());
+        Assert.Equal(100, shared.GetProperty("max_items").GetInt32());
+        Assert.Equal(128, shared.GetProperty("blocksize").GetInt32());
+        Assert.Equal(1, shared.GetProperty("items").GetInt32());
+        Assert.Equal(1, shared.GetProperty("hits").GetInt32());
+        Assert.Equal(1, shared.GetProperty("miss").GetInt32());
     }
 }

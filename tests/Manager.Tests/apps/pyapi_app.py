@@ -66,6 +66,9 @@ def application(environ, start_response):
         os.kill(os.getpid(), 9)
     elif path == "/sleep":
         time.sleep(float(qs))
+    elif path == "/logvar":
+        uwsgi.set_logvar("who", qs)
+        body["who"] = uwsgi.get_logvar("who")
     elif path == "/opt":
         body["custom"] = uwsgi.opt.get("acc-custom", b"").decode()
     start_response("200 OK", [("Content-Type", "application/json")])
