@@ -153,6 +153,7 @@ public sealed unsafe class PythonApplicationHost(ServerOptions options, Serilog.
     private void StartAutoReloader(PythonRuntime runtime)
     {
         if (options.PyAutoreload <= 0) return;
+        if (workerId <= 0 && masterPid > 0) return; // a mule or the spooler: the workers watch the code
         if (masterPid <= 0)
         {
             log.Warning("py-autoreload ignored: no master process to reload");
@@ -178,7 +179,7 @@ public sealed unsafe class PythonApplicationHost(ServerOptions options, Serilog.
             Append(pair, EmbeddedSource(name));
             Py.PyList_Append(sources, pair);
         }
-        using var state = UwsgiOpt.State(options);
+        using var state = UwsgiOpt.State(options, workerId, masterPid);
         using var install = runtime.ShimAttr("install_uwsgi_module");
         using var numproc = Py.PyLong_FromLongLong(options.Processes).Check();
         using var version = PyText.FromString(UwsgiVersion);

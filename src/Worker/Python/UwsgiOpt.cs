@@ -31,13 +31,14 @@ internal static unsafe class UwsgiOpt
         return opt;
     }
 
-    /// <summary>The shim's `state` dict for this process.</summary>
-    public static PyRef State(ServerOptions options)
+    /// <summary>The shim's `state` dict for this process: workerId and masterPid come from the worker
+    /// contract parsed once at start (0 in a mule or the spooler, and outside a master).</summary>
+    public static PyRef State(ServerOptions options, int workerId, int masterPid)
     {
         var state = Py.PyDict_New().Check();
-        Set(state, "worker_id", Long(EnvLong(WorkerContract.WorkerIdVar) is var w && EnvLong(PythonApiContract.MuleIdVar) == 0 && Env(PythonApiContract.SpoolerDirVar) is null ? w : 0));
+        Set(state, "worker_id", Long(workerId));
         Set(state, "mule_id", Long(EnvLong(PythonApiContract.MuleIdVar)));
-        Set(state, "masterpid", Long(EnvLong(WorkerContract.MasterPidVar)));
+        Set(state, "masterpid", Long(masterPid));
         Set(state, "mules", Long(options.Mules + options.Mule.Count));
         Set(state, "spooler_dir", Env(PythonApiContract.SpoolerDirVar) is { } d ? PyText.FromString(d) : None());
         Set(state, "api_dir", Env(PythonApiContract.DirVar) is { } a ? PyText.FromString(a) : None());

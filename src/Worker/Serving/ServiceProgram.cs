@@ -41,7 +41,7 @@ public static class ServiceProgram
             return WorkerContract.ExitBootError;
         }
         using var log = WorkerLog.Create(options, 0, Environment.ProcessId);
-        using var host = new PythonApplicationHost(options, log);
+        using var host = new PythonApplicationHost(options, log, workerId: 0, masterPid: masterPid);
         try
         {
             host.Load();
