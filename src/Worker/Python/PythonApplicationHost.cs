@@ -153,7 +153,6 @@ public sealed unsafe class PythonApplicationHost(ServerOptions options, Serilog.
     private void StartAutoReloader(PythonRuntime runtime)
     {
         if (options.PyAutoreload <= 0) return;
-        if (workerId <= 0 && masterPid > 0) return; // a mule or the spooler: the workers watch the code
         if (masterPid <= 0)
         {
             log.Warning("py-autoreload ignored: no master process to reload");

@@ -41,7 +41,8 @@ public static class ServiceProgram
             return WorkerContract.ExitBootError;
         }
         using var log = WorkerLog.Create(options, 0, Environment.ProcessId);
-        using var host = new PythonApplicationHost(options, log, workerId: 0, masterPid: masterPid);
+        // py-autoreload stays with the workers: a mule or spooler reports the master's pid but never reloads it.
+        using var host = new PythonApplicationHost(options with { PyAutoreload = 0 }, log, workerId: 0, masterPid: masterPid);
         try
         {
             host.Load();
