@@ -41,8 +41,8 @@ public sealed partial class Master
             case MasterCommand.RotateLog: RotateLog(); break;
             case MasterCommand.TogglePause: TogglePause(); break;
             case MasterCommand.WritePidfiles: _deps.WritePidfiles?.Invoke(); break;
-            case MasterCommand.AddWorker: _target = ClampTarget(_target + 1); _log.Information("{Source}: workers wanted: {Target}", source, _target); break;
-            case MasterCommand.RemoveWorker: _target = Math.Max(1, _target - 1); _log.Information("{Source}: workers wanted: {Target}", source, _target); break;
+            case MasterCommand.AddWorker: MoveTargetByCommand(up: true, source); break;
+            case MasterCommand.RemoveWorker: MoveTargetByCommand(up: false, source); break;
         }
     }
 

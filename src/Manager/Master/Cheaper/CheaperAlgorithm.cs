@@ -30,6 +30,12 @@ public abstract class CheaperAlgorithm(ServerOptions options)
     protected int Step => Math.Max(1, Options.CheaperStep);
     protected int Overload => Math.Max(1, Options.CheaperOverload);
 
+    /// <summary>What a spawn decision of this algorithm means (for logs and /metrics).</summary>
+    public abstract ScalingReason SpawnReason { get; }
+
+    /// <summary>What a cheap decision of this algorithm means.</summary>
+    public abstract ScalingReason CheapReason { get; }
+
     /// <summary>Spawn n (> 0), cheap one (-1) or nothing (0). Called once a second.</summary>
     public abstract int Decide(CheaperSample sample);
 
@@ -59,6 +65,8 @@ internal struct Streak
 
 public sealed class SpareAlgorithm(ServerOptions options) : CheaperAlgorithm(options)
 {
+    public override ScalingReason SpawnReason => ScalingReason.AllBusy;
+    public override ScalingReason CheapReason => ScalingReason.Idle;
     private Streak _allBusy, _spare;
 
     public override int Decide(CheaperSample s)
@@ -71,6 +79,8 @@ public sealed class SpareAlgorithm(ServerOptions options) : CheaperAlgorithm(opt
 
 public sealed class Spare2Algorithm(ServerOptions options) : CheaperAlgorithm(options)
 {
+    public override ScalingReason SpawnReason => ScalingReason.FewIdle;
+    public override ScalingReason CheapReason => ScalingReason.Idle;
     private Streak _tooIdle;
 
     public override int Decide(CheaperSample s)
@@ -83,6 +93,8 @@ public sealed class Spare2Algorithm(ServerOptions options) : CheaperAlgorithm(op
 
 public sealed class BacklogAlgorithm(ServerOptions options) : CheaperAlgorithm(options)
 {
+    public override ScalingReason SpawnReason => ScalingReason.Backlog;
+    public override ScalingReason CheapReason => ScalingReason.QueueEmpty;
     private Streak _empty;
 
     public override int Decide(CheaperSample s)
@@ -94,6 +106,8 @@ public sealed class BacklogAlgorithm(ServerOptions options) : CheaperAlgorithm(o
 
 public sealed class BusynessAlgorithm(ServerOptions options) : CheaperAlgorithm(options)
 {
+    public override ScalingReason SpawnReason => ScalingReason.Busy;
+    public override ScalingReason CheapReason => ScalingReason.NotBusy;
     private Streak _high, _low;
 
     public override int Decide(CheaperSample s)
