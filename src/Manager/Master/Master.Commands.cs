@@ -64,7 +64,7 @@ public sealed partial class Master
         BeginGeneration(brutal ? RolloutMode.None : RolloutMode.Parallel);
         if (brutal) foreach (var w in _table.Live.ToList()) StopImmediately(w, StopReason.Reload);
         NotifyReloading(brutal ? "brutal reload" : "graceful reload");
-        ReloadDaemons(_reloadConfig is null ? _daemonSpecs : Daemons.DaemonSpec.FromOptions(_options));
+        ReloadDaemons(_reloadConfig is null ? _daemonSpecs : ParseDaemons(_options));
     }
 
     /// <summary>Re-reads the configuration; a broken one keeps the running one (and says why).</summary>
@@ -79,7 +79,7 @@ public sealed partial class Master
         }
         try
         {
-            Daemons.DaemonSpec.FromOptions(result.Options); // a bad daemon line aborts the reload, as a bad socket does
+            ParseDaemons(result.Options); // a bad daemon line aborts the reload, as a bad socket does
             _deps.Listeners?.Apply(result.Options.Sockets);
         }
         catch (MasterStartupException e)
