@@ -3,7 +3,8 @@
 // accumulate. Every entry is checked against the catalogue first: an unknown key close to an option
 // is an error with did-you-mean (a typo); one close to none is a custom option, kept (as uWSGI keeps
 // every key) for `uwsgi.opt` and `%(key)`, with one notice unless a %(key) used it; rejected options
-// are errors; ignored ones warn once. Cross-option checks follow in OptionValidator.
+// are errors; ignored ones warn once. A daemon line (attach-daemon and its forms) is parsed here so a
+// bad one is an error at its file:line. Cross-option checks follow in OptionValidator.
 
 using System.Collections;
 using System.Reflection;
@@ -57,6 +58,11 @@ internal sealed class OptionBinder(List<ConfigDiagnostic> diagnostics, ISet<stri
         if (error is not null)
         {
             diagnostics.Add(entry.Error(error));
+            return;
+        }
+        if (DaemonSpec.OptionNames.Contains(row.Name) && value is string line && DaemonSpec.Check(row.Name, line) is { } daemonError)
+        {
+            diagnostics.Add(entry.Error(daemonError));
             return;
         }
         if (AlwaysOn(entry, row, value))

@@ -101,6 +101,14 @@ public sealed record ServerOptions
     public int CheaperIdle { get; init; } = 10;
     public int CheaperBusynessMin { get; init; } = 25;
     public int CheaperBusynessMax { get; init; } = 50;
+    /// <summary>busyness: a worker is cheaped after cheaper-overload × this many seconds below the minimum (uWSGI's default 10).</summary>
+    public int CheaperBusynessMultiplier { get; init; } = 10;
+    /// <summary>busyness: more than this many connections in the listen queue spawn emergency workers at once.</summary>
+    public int CheaperBusynessBacklogAlert { get; init; } = 33;
+    /// <summary>busyness: emergency workers spawned on a backlog alert or a long non-empty queue.</summary>
+    public int CheaperBusynessBacklogStep { get; init; } = 1;
+    /// <summary>busyness: seconds of a non-empty listen queue that spawn workers even at low busyness.</summary>
+    public int CheaperBusynessBacklogNonzero { get; init; } = 60;
     /// <summary>Megabytes, 0 = off.</summary>
     public long ReloadOnRss { get; init; }
     public long ReloadOnAs { get; init; }

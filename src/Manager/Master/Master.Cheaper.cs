@@ -56,15 +56,26 @@ public sealed partial class Master
         {
             int before = _target;
             _target = Math.Min(max, _target + decision);
-            _log.Information("cheaper ({Algo}): {Busy} of {Accepting} workers busy, backlog {Backlog}: spawning {Count} worker(s)",
-                _options.CheaperAlgo, sample.Busy, sample.Accepting, sample.Backlog, _target - before);
+            _scaling.Record(up: true, _cheaper.SpawnReason.Label());
+            _log.Information("cheaper ({Algo}, {Reason}): {Busy} of {Accepting} workers busy, backlog {Backlog}, busyness {Busyness}%: spawning {Count} worker(s)",
+                _options.CheaperAlgo, _cheaper.SpawnReason.Label(), sample.Busy, sample.Accepting, sample.Backlog, (int)(sample.Busyness * 100), _target - before);
         }
         else if (decision < 0 && _target > CheaperMin)
         {
             _target--;
-            _log.Information("cheaper ({Algo}): {Busy} of {Accepting} workers busy, backlog {Backlog}: cheaping one worker",
-                _options.CheaperAlgo, sample.Busy, sample.Accepting, sample.Backlog);
+            _scaling.Record(up: false, _cheaper.CheapReason.Label());
+            _log.Information("cheaper ({Algo}, {Reason}): {Busy} of {Accepting} workers busy, backlog {Backlog}, busyness {Busyness}%: cheaping one worker",
+                _options.CheaperAlgo, _cheaper.CheapReason.Label(), sample.Busy, sample.Accepting, sample.Backlog, (int)(sample.Busyness * 100));
         }
+    }
+
+    /// <summary>SIGTTIN/SIGTTOU, fifo `+`/`-`: one more or one fewer worker, counted as a scaling event when the target moves.</summary>
+    private void MoveTargetByCommand(bool up, string source)
+    {
+        int before = _target;
+        _target = up ? ClampTarget(_target + 1) : Math.Max(1, _target - 1);
+        if (_target != before) _scaling.Record(up, ScalingReason.Command.Label());
+        _log.Information("{Source}: workers wanted: {Target}", source, _target);
     }
 
     private long ListenBacklog()

@@ -41,8 +41,8 @@ public sealed partial class Master
             case MasterCommand.RotateLog: RotateLog(); break;
             case MasterCommand.TogglePause: TogglePause(); break;
             case MasterCommand.WritePidfiles: _deps.WritePidfiles?.Invoke(); break;
-            case MasterCommand.AddWorker: _target = ClampTarget(_target + 1); _log.Information("{Source}: workers wanted: {Target}", source, _target); break;
-            case MasterCommand.RemoveWorker: _target = Math.Max(1, _target - 1); _log.Information("{Source}: workers wanted: {Target}", source, _target); break;
+            case MasterCommand.AddWorker: MoveTargetByCommand(up: true, source); break;
+            case MasterCommand.RemoveWorker: MoveTargetByCommand(up: false, source); break;
         }
     }
 
@@ -64,7 +64,7 @@ public sealed partial class Master
         BeginGeneration(brutal ? RolloutMode.None : RolloutMode.Parallel);
         if (brutal) foreach (var w in _table.Live.ToList()) StopImmediately(w, StopReason.Reload);
         NotifyReloading(brutal ? "brutal reload" : "graceful reload");
-        ReloadDaemons(_reloadConfig is null ? _daemonSpecs : Daemons.DaemonSpec.FromOptions(_options));
+        ReloadDaemons(_reloadConfig is null ? _daemonSpecs : ParseDaemons(_options));
     }
 
     /// <summary>Re-reads the configuration; a broken one keeps the running one (and says why).</summary>
@@ -79,7 +79,7 @@ public sealed partial class Master
         }
         try
         {
-            Daemons.DaemonSpec.FromOptions(result.Options); // a bad daemon line aborts the reload, as a bad socket does
+            ParseDaemons(result.Options); // a bad daemon line aborts the reload, as a bad socket does
             _deps.Listeners?.Apply(result.Options.Sockets);
         }
         catch (MasterStartupException e)

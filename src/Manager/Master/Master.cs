@@ -158,12 +158,13 @@ public sealed partial class Master
         ManageWorkers();
     }
 
-    /// <summary>One tick: scoreboard poll, periodic checks, converge. For testing with a fake clock.</summary>
+    /// <summary>One tick: scoreboard poll, periodic checks, converge, snapshot. For testing with a fake clock.</summary>
     internal void Tick()
     {
         PollScoreboard();
         _checks.RunAll(stopping: State != MasterState.Running, (action, _) => action());
         ManageWorkers();
         NotifyReadyWhenServing();
+        PublishSnapshot();
     }
 }

@@ -7,9 +7,10 @@ namespace DotnetWsgi.Manager.Observability;
 
 public static class MasterSnapshot
 {
+    /// <param name="scaling">Moves of the worker target by direction and reason, for /metrics.</param>
     /// <param name="cheapUpTo">With cheaper on, `processes`: ids up to it that run no worker are shown as cheap; 0 otherwise.</param>
     public static WorkerTableSnapshot Build(IEnumerable<WorkerEntry> workers, IReadOnlyList<Listener> listeners, int backlog,
-        RespawnLedger respawns, bool draining, bool paused, DateTimeOffset now, int cheapUpTo = 0)
+        RespawnLedger respawns, bool draining, bool paused, DateTimeOffset now, int cheapUpTo = 0, ScalingLedger? scaling = null)
     {
         var views = workers.OrderBy(w => w.Id)
             .Select(w => new WorkerView(w.Id, w.Pid, PhaseOf(w.State), w.Generation, w.SpawnedAt, w.Respawns))
@@ -25,7 +26,7 @@ public static class MasterSnapshot
         var sockets = listeners
             .Select(l => new ListenerView(l.Spec.Name, l.Spec.Protocol, backlog, l.Spec.Family, l.Inode))
             .ToList();
-        return new WorkerTableSnapshot(now, views, sockets, respawns.Snapshot(), draining, paused);
+        return new WorkerTableSnapshot(now, views, sockets, respawns.Snapshot(), draining, paused, scaling?.Snapshot());
     }
 
     private static WorkerPhase PhaseOf(WorkerState state) => state switch

@@ -33,6 +33,7 @@ public sealed class PrometheusFormatter(Scoreboard scoreboard, StatsReport repor
         Family(sb, "worker_respawns_total", "counter", "Worker respawns by reason.");
         foreach (var (reason, count) in snapshot.RespawnReasons.OrderBy(r => r.Key, StringComparer.Ordinal))
             Sample(sb, "worker_respawns_total", Label("reason", reason), count);
+        ScalingEvents(sb, snapshot);
         ListenQueue(sb, snapshot);
         Counter(sb, "log_dropped_total", "Log lines dropped because the logto file could not be written.", report.LogDropped());
         return sb.ToString();
@@ -67,6 +68,14 @@ public sealed class PrometheusFormatter(Scoreboard scoreboard, StatsReport repor
             Sample(sb, "worker_rss_bytes", Label("worker", w.Id.ToString(CultureInfo.InvariantCulture)), probe.Memory(w.Pid)?.Rss ?? 0);
     }
 
+    private static void ScalingEvents(StringBuilder sb, WorkerTableSnapshot snapshot)
+    {
+        Family(sb, "cheaper_events_total", "counter", "Moves of the worker count by direction (up, down) and reason (cheaper algorithm, +/- command).");
+        var events = snapshot.ScalingEvents ?? new Dictionary<ScalingKey, long>();
+        foreach (var (key, count) in events.OrderBy(e => e.Key.Direction, StringComparer.Ordinal).ThenBy(e => e.Key.Reason, StringComparer.Ordinal))
+            Sample(sb, "cheaper_events_total", "{" + LabelPair("direction", key.Direction) + "," + LabelPair("reason", key.Reason) + "}", count);
+    }
+
     private void ListenQueue(StringBuilder sb, WorkerTableSnapshot snapshot)
     {
         Family(sb, "listen_queue", "gauge", "Connections waiting in the socket's accept backlog (TCP; where the kernel tells).");
@@ -97,8 +106,10 @@ public sealed class PrometheusFormatter(Scoreboard scoreboard, StatsReport repor
     private static void Sample(StringBuilder sb, string name, string labels, long value)
         => sb.Append(Prefix).Append(name).Append(labels).Append(' ').Append(value.ToString(CultureInfo.InvariantCulture)).Append('\n');
 
-    private static string Label(string name, string value)
-        => "{" + name + "=\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"").Replace("\n", "\\n") + "\"}";
+    private static string Label(string name, string value) => "{" + LabelPair(name, value) + "}";
+
+    private static string LabelPair(string name, string value)
+        => name + "=\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"").Replace("\n", "\\n") + "\"";
 
     private static string Seconds(long us) => (us / 1_000_000.0).ToString("R", CultureInfo.InvariantCulture);
 }

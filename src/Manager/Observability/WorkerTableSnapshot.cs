@@ -27,13 +27,15 @@ public sealed record ListenerView(string Name, SocketProtocol Protocol, int Back
 /// <param name="Workers">Workers in id order.</param>
 /// <param name="RespawnReasons">Respawns since start by reason (crash, harakiri, max-requests, reload, ...).</param>
 /// <param name="Draining">A stop is in progress: /readyz answers 503.</param>
+/// <param name="ScalingEvents">Moves of the worker target since start by direction and reason (cheaper, `+`/`-`); null: none.</param>
 public sealed record WorkerTableSnapshot(
     DateTimeOffset TakenAt,
     IReadOnlyList<WorkerView> Workers,
     IReadOnlyList<ListenerView> Listeners,
     IReadOnlyDictionary<string, long> RespawnReasons,
     bool Draining,
-    bool Paused)
+    bool Paused,
+    IReadOnlyDictionary<ScalingKey, long>? ScalingEvents = null)
 {
     public int AcceptingCount => Workers.Count(w => w.IsAccepting);
 }

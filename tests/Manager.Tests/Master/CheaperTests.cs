@@ -101,7 +101,7 @@ public sealed class CheaperTests
     [Fact]
     public void Busyness_SpawnsAboveMax_CheapsBelowMin()
     {
-        var algo = new BusynessAlgorithm(new ServerOptions { CheaperOverload = 1, CheaperBusynessMin = 20, CheaperBusynessMax = 60 });
+        var algo = new BusynessAlgorithm(new ServerOptions { CheaperOverload = 1, CheaperBusynessMin = 20, CheaperBusynessMax = 60, CheaperBusynessMultiplier = 1 });
         Assert.Equal(1, algo.Decide(new CheaperSample(2, 2, 0, 0.9)));
         Assert.Equal(0, algo.Decide(new CheaperSample(2, 1, 0, 0.4)));
         Assert.Equal(-1, algo.Decide(new CheaperSample(2, 0, 0, 0.1)));

@@ -17,11 +17,16 @@ public sealed class MasterHarness : IDisposable
     public string Dir { get; }
     public DotnetWsgi.Manager.Master.Master Master { get; }
 
-    public MasterHarness(ServerOptions options, Func<ConfigResult>? reload = null, int capacity = 16)
+    /// <summary>The observability host the master publishes to, when the test asked for one.</summary>
+    public DotnetWsgi.Manager.Observability.ObservabilityHost? Observability { get; }
+
+    /// <param name="observability">Give the master an observability host (not started: render with Route("/metrics")).</param>
+    public MasterHarness(ServerOptions options, Func<ConfigResult>? reload = null, int capacity = 16, bool observability = false)
     {
         Dir = Directory.CreateTempSubdirectory("dnw-master-test-").FullName;
         Board = Scoreboard.Create(Path.Combine(Dir, "scoreboard"), capacity, 4);
-        var deps = new MasterDependencies(Launcher, Time, Log.CreateLogger(), Board, Dir, Environment.ProcessId);
+        if (observability) Observability = new DotnetWsgi.Manager.Observability.ObservabilityHost(options, Board, Time);
+        var deps = new MasterDependencies(Launcher, Time, Log.CreateLogger(), Board, Dir, Environment.ProcessId) { Observability = Observability };
         Master = new DotnetWsgi.Manager.Master.Master(options, reload, deps);
         Master.Start();
     }
@@ -51,6 +56,7 @@ public sealed class MasterHarness : IDisposable
 
     public void Dispose()
     {
+        Observability?.Dispose();
         Board.Dispose();
         try { Directory.Delete(Dir, true); } catch (IOException) { }
     }

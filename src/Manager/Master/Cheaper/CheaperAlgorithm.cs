@@ -12,7 +12,9 @@
 //             queue for `cheaper-overload` s: cheap one;
 //   busyness  average busy share of the workers' threads over the last second above
 //             `cheaper-busyness-max` % for `cheaper-overload` s: spawn; below `cheaper-busyness-min`
-//             % for that long: cheap one.
+//             % with an empty queue for `cheaper-overload` × `cheaper-busyness-multiplier` s: cheap
+//             one; more than `cheaper-busyness-backlog-alert` queued connections, or a queue not
+//             empty for `cheaper-busyness-backlog-nonzero` s: spawn `cheaper-busyness-backlog-step`.
 
 using DotnetWsgi.Config.Options;
 
@@ -29,6 +31,12 @@ public abstract class CheaperAlgorithm(ServerOptions options)
     protected ServerOptions Options { get; } = options;
     protected int Step => Math.Max(1, Options.CheaperStep);
     protected int Overload => Math.Max(1, Options.CheaperOverload);
+
+    /// <summary>What the last spawn decision of this algorithm meant (for logs and /metrics).</summary>
+    public abstract ScalingReason SpawnReason { get; }
+
+    /// <summary>What a cheap decision of this algorithm means.</summary>
+    public abstract ScalingReason CheapReason { get; }
 
     /// <summary>Spawn n (> 0), cheap one (-1) or nothing (0). Called once a second.</summary>
     public abstract int Decide(CheaperSample sample);
@@ -59,6 +67,8 @@ internal struct Streak
 
 public sealed class SpareAlgorithm(ServerOptions options) : CheaperAlgorithm(options)
 {
+    public override ScalingReason SpawnReason => ScalingReason.AllBusy;
+    public override ScalingReason CheapReason => ScalingReason.Idle;
     private Streak _allBusy, _spare;
 
     public override int Decide(CheaperSample s)
@@ -71,6 +81,8 @@ public sealed class SpareAlgorithm(ServerOptions options) : CheaperAlgorithm(opt
 
 public sealed class Spare2Algorithm(ServerOptions options) : CheaperAlgorithm(options)
 {
+    public override ScalingReason SpawnReason => ScalingReason.FewIdle;
+    public override ScalingReason CheapReason => ScalingReason.Idle;
     private Streak _tooIdle;
 
     public override int Decide(CheaperSample s)
@@ -83,6 +95,8 @@ public sealed class Spare2Algorithm(ServerOptions options) : CheaperAlgorithm(op
 
 public sealed class BacklogAlgorithm(ServerOptions options) : CheaperAlgorithm(options)
 {
+    public override ScalingReason SpawnReason => ScalingReason.Backlog;
+    public override ScalingReason CheapReason => ScalingReason.QueueEmpty;
     private Streak _empty;
 
     public override int Decide(CheaperSample s)
@@ -94,12 +108,25 @@ public sealed class BacklogAlgorithm(ServerOptions options) : CheaperAlgorithm(o
 
 public sealed class BusynessAlgorithm(ServerOptions options) : CheaperAlgorithm(options)
 {
-    private Streak _high, _low;
+    private ScalingReason _spawnReason = ScalingReason.Busy;
+    public override ScalingReason SpawnReason => _spawnReason;
+    public override ScalingReason CheapReason => ScalingReason.NotBusy;
+    private Streak _high, _low, _queued;
+
+    private int BacklogStep => Math.Max(1, Options.CheaperBusynessBacklogStep);
 
     public override int Decide(CheaperSample s)
     {
         double percent = s.Busyness * 100;
+        bool queued = _queued.Holds(s.Backlog > 0, Math.Max(1, Options.CheaperBusynessBacklogNonzero));
+        if (s.Backlog > Options.CheaperBusynessBacklogAlert || queued)
+        {
+            _spawnReason = ScalingReason.Backlog; // emergency workers, whatever the busyness
+            return BacklogStep;
+        }
+        _spawnReason = ScalingReason.Busy;
         if (_high.Holds(percent > Options.CheaperBusynessMax, Overload)) return Step;
-        return _low.Holds(percent < Options.CheaperBusynessMin, Overload) ? -1 : 0;
+        int cheapAfter = Overload * Math.Max(1, Options.CheaperBusynessMultiplier);
+        return _low.Holds(percent < Options.CheaperBusynessMin && s.Backlog == 0, cheapAfter) ? -1 : 0;
     }
 }

@@ -6,6 +6,7 @@
 // race it). Signals go to the whole group, so a shell's children stop with it.
 
 using System.Diagnostics;
+using DotnetWsgi.Config.Options;
 using DotnetWsgi.Native.Interop;
 using Serilog;
 

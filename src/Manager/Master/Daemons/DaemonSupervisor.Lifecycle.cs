@@ -1,6 +1,7 @@
 // Reload, stop and the files of DaemonSupervisor: touch checks and pidfiles.
 
 using System.Globalization;
+using DotnetWsgi.Config.Options;
 using DotnetWsgi.Native.Interop;
 
 namespace DotnetWsgi.Manager.Master.Daemons;

@@ -13,6 +13,7 @@
 //             daemons survive the master.
 // Only the master loop thread calls this class.
 
+using DotnetWsgi.Config.Options;
 using DotnetWsgi.Native.Interop;
 using Serilog;
 

@@ -6,13 +6,13 @@
 //   smart-attach-daemon2 = key=value,...      the general form with pidfile= required
 // attach-daemon2 keys: cmd (command, exec), pidfile, control, daemonize (daemon), touch, stopsignal
 // (stop_signal), reloadsignal (reload_signal), chdir. An unknown key or a missing cmd is an error that
-// names the option and the key.
+// names the option and the key. The parsing lives with the configuration so that a bad line is
+// reported at its file:line when the configuration loads (also by --check-config), not only when the
+// master starts its daemons.
 
 using System.Globalization;
-using DotnetWsgi.Config.Options;
-using DotnetWsgi.Native.Interop;
 
-namespace DotnetWsgi.Manager.Master.Daemons;
+namespace DotnetWsgi.Config.Options;
 
 /// <param name="Option">The option it came from (for messages).</param>
 /// <param name="Command">Run with /bin/sh -c.</param>
@@ -28,25 +28,55 @@ public sealed record DaemonSpec(string Option, string Command, string? Pidfile, 
     /// <summary>Smart daemons are tracked by pidfile and survive the master's reload and stop.</summary>
     public bool Smart => Pidfile is not null;
 
+    private const int SigTerm = 15;
+
+    /// <summary>The options whose values are daemon lines.</summary>
+    public static readonly IReadOnlySet<string> OptionNames = new HashSet<string>(StringComparer.Ordinal)
+        { "attach-daemon", "smart-attach-daemon", "attach-daemon2", "smart-attach-daemon2" };
+
+    /// <summary>Why one value of a daemon option is bad (message names the option and the problem), or null.</summary>
+    public static string? Check(string option, string value)
+    {
+        try
+        {
+            Parse(option, value);
+            return null;
+        }
+        catch (DaemonLineException e)
+        {
+            return e.Message;
+        }
+    }
+
+    /// <summary>Every daemon the options ask for; throws DaemonLineException on a bad line.</summary>
     public static List<DaemonSpec> FromOptions(ServerOptions options)
     {
         var specs = new List<DaemonSpec>();
-        foreach (var cmd in options.AttachDaemon) specs.Add(Plain("attach-daemon", cmd));
-        foreach (var value in options.SmartAttachDaemon) specs.Add(SmartShort(value));
-        foreach (var value in options.AttachDaemon2) specs.Add(KeyValue("attach-daemon2", value, smart: false));
-        foreach (var value in options.SmartAttachDaemon2) specs.Add(KeyValue("smart-attach-daemon2", value, smart: true));
+        foreach (var cmd in options.AttachDaemon) specs.Add(Parse("attach-daemon", cmd));
+        foreach (var value in options.SmartAttachDaemon) specs.Add(Parse("smart-attach-daemon", value));
+        foreach (var value in options.AttachDaemon2) specs.Add(Parse("attach-daemon2", value));
+        foreach (var value in options.SmartAttachDaemon2) specs.Add(Parse("smart-attach-daemon2", value));
         return specs;
     }
 
+    private static DaemonSpec Parse(string option, string value) => option switch
+    {
+        "attach-daemon" => Plain(option, value),
+        "smart-attach-daemon" => SmartShort(value),
+        "attach-daemon2" => KeyValue(option, value, smart: false),
+        "smart-attach-daemon2" => KeyValue(option, value, smart: true),
+        _ => throw new ArgumentException($"{option} is not a daemon option", nameof(option)),
+    };
+
     private static DaemonSpec Plain(string option, string command)
         => string.IsNullOrWhiteSpace(command) ? throw Bad(option, command, "the command is empty")
-            : new(option, command.Trim(), null, false, false, [], Signals.SIGTERM, 0, null);
+            : new(option, command.Trim(), null, false, false, [], SigTerm, 0, null);
 
     private static DaemonSpec SmartShort(string value)
     {
         var parts = value.Trim().Split(' ', 2, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (parts.Length < 2) throw Bad("smart-attach-daemon", value, "expected `PIDFILE COMMAND`");
-        return new("smart-attach-daemon", parts[1], Path.GetFullPath(parts[0]), false, false, [], Signals.SIGTERM, 0, null);
+        return new("smart-attach-daemon", parts[1], Path.GetFullPath(parts[0]), false, false, [], SigTerm, 0, null);
     }
 
     private static DaemonSpec KeyValue(string option, string value, bool smart)
@@ -54,7 +84,7 @@ public sealed record DaemonSpec(string Option, string Command, string? Pidfile, 
         string? cmd = null, pidfile = null, chdir = null;
         bool daemonize = false, control = false;
         var touch = new List<string>();
-        int stop = Signals.SIGTERM, reload = 0;
+        int stop = SigTerm, reload = 0;
         foreach (var (key, v) in Pairs(option, value))
         {
             switch (key)
@@ -116,5 +146,8 @@ public sealed record DaemonSpec(string Option, string Command, string? Pidfile, 
         => int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n is > 0 and < 65 ? n
             : throw Bad(option, value, $"{key}={v} is not a signal number (1-64)");
 
-    private static MasterStartupException Bad(string option, string value, string why) => new($"{option} = {value}: {why}");
+    private static DaemonLineException Bad(string option, string value, string why) => new($"{option} = {value}: {why}");
 }
+
+/// <summary>A daemon line that cannot be parsed; the message names the option, the line and the problem.</summary>
+public sealed class DaemonLineException(string message) : FormatException(message);
