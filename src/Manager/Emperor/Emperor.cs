@@ -49,7 +49,6 @@ public sealed partial class Emperor(ServerOptions options, IVassalLauncher launc
         {
             var next = _events.Reader.ReadAsync().AsTask().GetAwaiter().GetResult();
             Handle(next);
-            Publish();
             if (_stopping && _vassals.Count == 0)
             {
                 log.Information("[emperor] all vassals are gone: goodbye");
@@ -68,6 +67,7 @@ public sealed partial class Emperor(ServerOptions options, IVassalLauncher launc
             case EmperorEvent.Stop stop: OnStop(stop.Signal); break;
             case EmperorEvent.ReloadAll: OnReloadAll(); break;
         }
+        Publish();
     }
 
     private DateTimeOffset Now => time.GetUtcNow();
