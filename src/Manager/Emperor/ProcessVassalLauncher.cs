@@ -24,6 +24,7 @@ public sealed class ProcessVassalLauncher(ILogger log) : IVassalLauncher
         };
         if (Path.GetFileNameWithoutExtension(path) == "dotnet") info.ArgumentList.Add(ProcessWorkerLauncher.EntryAssemblyPath());
         foreach (string arg in arguments) info.ArgumentList.Add(arg);
+        info.Environment[VassalContract.EmperorPidVar] = Environment.ProcessId.ToString();
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) log.Information("{Line:l}", e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) log.Information("{Line:l}", e.Data); };

@@ -105,4 +105,20 @@ public class EmperorBinaryTests
         Assert.Equal(2, emperor.Process.Output.Count(l => l.Contains("goodbye to uWSGI")));
         Assert.False(File.Exists(pidfile), "the Emperor removes its pidfile when it stops");
     }
+
+    [BinaryFact]
+    public void AKilledEmperor_TakesItsVassalsWithIt()
+    {
+        int port = Repo.FreePort();
+        using var emperor = new EmperorInstance(e => e.WriteVassal("a.ini", port));
+        emperor.WaitServing(port);
+        int master = emperor.VassalPid("a.ini");
+        var family = emperor.Family();
+        Assert.Contains(master, family);
+        Libc.Kill(emperor.Process.Pid, Signals.SIGKILL);
+        emperor.Process.WaitForExit();
+        // the vassal master gets SIGTERM from the kernel (parent-death signal) and stops gracefully
+        Wait.Until(() => family.All(pid => !ProcessTree.IsAlive(pid)), "the vassal master and its worker to stop", Long);
+        Wait.Until(() => emperor.WorkerPid(port) is null, "the vassal's port to stop answering", Long);
+    }
 }
