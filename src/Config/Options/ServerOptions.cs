@@ -191,6 +191,8 @@ public sealed record ServerOptions
     public IReadOnlyList<string> VassalsInherit { get; init; } = [];
     public IReadOnlyList<string> VassalsIncludeBefore { get; init; } = [];
     public IReadOnlyList<string> VassalsInheritBefore { get; init; } = [];
+    /// <summary>`vassals-set = KEY=VALUE`: passed to every vassal as `--set KEY=VALUE` after its files.</summary>
+    public IReadOnlyList<string> VassalsSet { get; init; } = [];
 
     // ---- custom keys ----
     /// <summary>Keys that are not options and not close to one (`acc-custom = hello`), in order; repeated keys repeat.</summary>

@@ -6,13 +6,14 @@ namespace DotnetWsgi.Manager.Emperor;
 
 public sealed partial class Emperor
 {
-    /// <summary>`--ini` before-templates, the vassal file, then the templates read after it.</summary>
+    /// <summary>`--ini` before-templates, the vassal file, the templates read after it, then `--set` for each vassals-set.</summary>
     public static List<string> VassalArguments(Config.Options.ServerOptions options, string configFile)
     {
         var args = new List<string>();
         foreach (string t in options.VassalsIncludeBefore.Concat(options.VassalsInheritBefore)) args.AddRange(["--ini", Path.GetFullPath(t)]);
         args.AddRange(["--ini", configFile]);
         foreach (string t in options.VassalsInclude.Concat(options.VassalsInherit)) args.AddRange(["--ini", Path.GetFullPath(t)]);
+        foreach (string set in options.VassalsSet) args.AddRange(["--set", set]);
         return args;
     }
 

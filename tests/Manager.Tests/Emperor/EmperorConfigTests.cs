@@ -40,8 +40,15 @@ public class EmperorConfigTests
     public void VassalTemplates_WrapTheVassalFile_BeforeOnesFirst()
     {
         var options = Load("--emperor", "/v", "--vassals-include", "/t/after.ini", "--vassals-inherit", "/t/inherit.ini",
-            "--vassals-include-before", "/t/before.ini").Options!;
-        Assert.Equal(["--ini", "/t/before.ini", "--ini", "/v/a.ini", "--ini", "/t/after.ini", "--ini", "/t/inherit.ini"],
+            "--vassals-include-before", "/t/before.ini", "--vassal-set", "processes=2").Options!;
+        Assert.Equal(["--ini", "/t/before.ini", "--ini", "/v/a.ini", "--ini", "/t/after.ini", "--ini", "/t/inherit.ini", "--set", "processes=2"],
             EmperorLoop.VassalArguments(options, "/v/a.ini"));
+    }
+
+    [Fact]
+    public void TyrantMode_IsRejectedWithAReason()
+    {
+        var config = Load("--emperor", "/v", "--emperor-tyrant");
+        Assert.Contains(config.Diagnostics, d => d.Message.Contains("'emperor-tyrant' is not supported by dotnetwsgi: Tyrant mode is not provided"));
     }
 }
