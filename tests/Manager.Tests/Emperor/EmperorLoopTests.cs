@@ -135,4 +135,15 @@ public sealed class EmperorLoopTests : IDisposable
         _emperor.Handle(new EmperorEvent.Tick()); // no restart of c while stopping
         Assert.Equal(3, _launcher.Started.Count);
     }
+
+    [Fact]
+    public void ReloadAll_SendsSighupToEveryRunningVassal()
+    {
+        Vassal("a.ini");
+        Vassal("b.ini");
+        Scan();
+        _emperor.Handle(new EmperorEvent.ReloadAll());
+        Assert.Equal(_launcher.Started.Select(s => (s.Pid, Signals.SIGHUP)), _launcher.Signals);
+        Assert.All(_emperor.Snapshot, v => Assert.Equal(1, v.Reloads));
+    }
 }
