@@ -56,8 +56,8 @@ public sealed class OptionBinderTests : IDisposable
 
     [Fact]
     public void RejectedOption_IsAnErrorSayingWhy()
-        => Assert.Equal("t.ini:4: error: option 'emperor' is not supported by dotnetwsgi: the Emperor is not provided; use systemd, Docker Compose or Kubernetes",
-            TestConfig.Lines(Load("emperor = /etc/uwsgi/vassals\n")));
+        => Assert.Equal("t.ini:4: error: option 'emperor-tyrant' is not supported by dotnetwsgi: Tyrant mode is not provided; run one Emperor per user",
+            TestConfig.Lines(Load("emperor-tyrant = true\n")));
 
     [Fact]
     public void IgnoredOption_WarnsOnce()
