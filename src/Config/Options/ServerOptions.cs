@@ -82,14 +82,6 @@ public sealed record ServerOptions
     public int MinWorkerLifetime { get; init; } = 10;
     public int MaxWorkerLifetime { get; init; }
 
-    // ---- the Emperor ----
-    /// <summary>A directory of vassal inis, or a glob (`/etc/app/*.ini`): run one instance per file.</summary>
-    public string? Emperor { get; init; }
-    /// <summary>Milliseconds before restarting a vassal that died, doubled per quick death.</summary>
-    public int EmperorThrottle { get; init; } = 1000;
-    /// <summary>Upper bound of that delay, milliseconds.</summary>
-    public int EmperorMaxThrottle { get; init; } = 180_000;
-
     // ---- cheaper (adaptive worker count) ----
     /// <summary>Minimum workers when the cheaper subsystem is on; 0 = off.</summary>
     public int Cheaper { get; init; }
@@ -211,6 +203,24 @@ public sealed record ServerOptions
     public IReadOnlyList<string> Mule { get; init; } = [];
     /// <summary>Bare mules added by `mules = N` (numbered after the `mule` entries).</summary>
     public int Mules { get; init; }
+
+    // ---- the Emperor (one master per vassal ini) ----
+    /// <summary>Vassal directories (every `*.ini` in them) or globs (`/etc/vassals/*.ini`); non-empty = run the Emperor.</summary>
+    public IReadOnlyList<string> Emperor { get; init; } = [];
+    /// <summary>Seconds between directory scans (uWSGI: 3).</summary>
+    public int EmperorFreq { get; init; } = 3;
+    /// <summary>Milliseconds: first restart delay of a vassal that died before it was loyal (uWSGI: 1000).</summary>
+    public int EmperorThrottle { get; init; } = 1000;
+    /// <summary>Milliseconds: the delay doubles per early death up to this (uWSGI: 3 minutes).</summary>
+    public int EmperorMaxThrottle { get; init; } = 180_000;
+    public string? EmperorStats { get; init; }
+    public string? EmperorPidfile { get; init; }
+    public IReadOnlyList<string> VassalsInclude { get; init; } = [];
+    public IReadOnlyList<string> VassalsInherit { get; init; } = [];
+    public IReadOnlyList<string> VassalsIncludeBefore { get; init; } = [];
+    public IReadOnlyList<string> VassalsInheritBefore { get; init; } = [];
+    /// <summary>`vassals-set = KEY=VALUE`: passed to every vassal as `--set KEY=VALUE` after its files.</summary>
+    public IReadOnlyList<string> VassalsSet { get; init; } = [];
 
     // ---- custom keys ----
     /// <summary>Keys that are not options and not close to one (`acc-custom = hello`), in order; repeated keys repeat.</summary>

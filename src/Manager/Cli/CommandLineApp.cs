@@ -24,7 +24,7 @@ public static class CommandLineApp
     {
         try
         {
-            return Run(args, Console.Out, Console.Error, ConfigLoader.CurrentEnvironment(), Environment.CurrentDirectory, MasterProcess.Run);
+            return Run(args, Console.Out, Console.Error, ConfigLoader.CurrentEnvironment(), Environment.CurrentDirectory, RunMasterOrEmperor);
         }
         catch (Exception e) when (Environment.GetEnvironmentVariable(TraceVariable) != "1")
         {
@@ -33,6 +33,10 @@ public static class CommandLineApp
             return ExitCodes.Usage;
         }
     }
+
+    /// <summary>`emperor` in the configuration runs the Emperor (one master per vassal ini) instead of a master.</summary>
+    private static int RunMasterOrEmperor(ServerOptions options, Func<ConfigResult> reload)
+        => options.Emperor.Count > 0 ? Emperor.EmperorProcess.Run(options) : MasterProcess.Run(options, reload);
 
     // For testing: explicit streams, environment, directory and master entry.
     internal static int Run(string[] args, TextWriter output, TextWriter error, IReadOnlyDictionary<string, string> environment,

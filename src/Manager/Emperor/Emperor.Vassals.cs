@@ -1,94 +1,108 @@
-// Starting, signalling and restarting the Emperor's vassals.
+// What the Emperor does to one vassal: start, reload, stop, and the decision after it exited.
 
-using System.Diagnostics;
-using System.Security.Cryptography;
 using DotnetWsgi.Native.Interop;
 
 namespace DotnetWsgi.Manager.Emperor;
 
-/// <summary>What the Emperor compares between scans: the file's mtime and content hash.</summary>
-internal readonly record struct VassalStamp(DateTime Mtime, string Hash)
-{
-    public static VassalStamp? Of(string file)
-    {
-        try { return new VassalStamp(File.GetLastWriteTimeUtc(file), Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(file)))); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
-    }
-}
-
-internal sealed class Vassal(string file, VassalStamp stamp)
-{
-    public string File { get; } = file;
-    public VassalStamp Stamp { get; set; } = stamp;
-    public Process? Process { get; set; }
-    public DateTimeOffset StartedAt { get; set; }
-    public int QuickDeaths { get; set; }
-    public DateTimeOffset? RestartAt { get; set; }
-    public bool Removed { get; set; }
-}
-
 public sealed partial class Emperor
 {
+    /// <summary>`--ini` before-templates, the vassal file, the templates read after it, then `--set` for each vassals-set.</summary>
+    public static List<string> VassalArguments(Config.Options.ServerOptions options, string configFile)
+    {
+        var args = new List<string>();
+        foreach (string t in options.VassalsIncludeBefore.Concat(options.VassalsInheritBefore)) args.AddRange(["--ini", Path.GetFullPath(t)]);
+        args.AddRange(["--ini", configFile]);
+        foreach (string t in options.VassalsInclude.Concat(options.VassalsInherit)) args.AddRange(["--ini", Path.GetFullPath(t)]);
+        foreach (string set in options.VassalsSet) args.AddRange(["--set", set]);
+        return args;
+    }
+
     private void Start(Vassal v)
     {
-        v.RestartAt = null;
-        var info = new ProcessStartInfo(self.FileName)
+        bool respawn = v.FirstRun is not null;
+        v.LastRun = Now; // also for a failed start: the throttle counts it as an early death
+        try
         {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = Path.GetDirectoryName(v.File)!,
-        };
-        foreach (var a in self.Arguments) info.ArgumentList.Add(a);
-        info.ArgumentList.Add("--ini");
-        info.ArgumentList.Add(v.File);
-        var p = new Process { StartInfo = info, EnableRaisingEvents = true };
-        string name = Path.GetFileName(v.File);
-        p.OutputDataReceived += (_, e) => { if (e.Data is not null) log.Information("[{Vassal}] {Line:l}", name, e.Data); };
-        p.ErrorDataReceived += (_, e) => { if (e.Data is not null) log.Information("[{Vassal}] {Line:l}", name, e.Data); };
-        p.Exited += (_, _) => _commands.Writer.TryWrite((Master.MasterCommand.Stats, "vassal exit")); // wakes the loop
-        try { p.Start(); }
-        catch (Exception e) when (e is System.ComponentModel.Win32Exception or IOException)
+            v.Pid = launcher.Start(VassalArguments(options, v.ConfigFile), Path.GetDirectoryName(v.ConfigFile)!, (pid, code) => Post(new EmperorEvent.Exited(pid, code)));
+        }
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or IOException or InvalidOperationException)
         {
-            log.Error("[emperor] cannot start vassal {File}: {Reason}", v.File, e.Message);
+            log.Error("[emperor] cannot start vassal {Id}: {Message}", v.Id, e.Message);
+            Throttle(v, exitCode: null);
             return;
         }
-        p.BeginOutputReadLine();
-        p.BeginErrorReadLine();
-        v.Process = p;
-        v.StartedAt = DateTimeOffset.UtcNow;
-        log.Information("[emperor] vassal {File} started (pid: {Pid})", v.File, p.Id);
+        v.State = VassalState.Running;
+        v.FirstRun ??= v.LastRun;
+        if (respawn) v.Respawns++;
+        log.Information("[emperor] vassal {Id} has been {Verb} (pid {Pid})", v.Id, respawn ? "respawned" : "spawned", v.Pid);
     }
 
-    private void Signal(Vassal v, int signal)
+    private void Touched(Vassal v, DateTime lastMod)
     {
-        if (v.Process is { HasExited: false } p) Libc.Kill(p.Id, signal);
+        v.LastMod = lastMod;
+        v.Throttle.Reset(); // a new file content deserves a fresh start
+        if (v.State == VassalState.Running) Reload(v);
+        else if (v.State == VassalState.Throttled) Start(v);
     }
 
-    /// <summary>Reaps exited vassals: removed ones are forgotten, others restart after the throttle.</summary>
-    private void RestartDue()
+    private void Reload(Vassal v)
     {
-        var now = DateTimeOffset.UtcNow;
-        foreach (var v in _vassals.Values.ToList())
+        log.Information("[emperor] reload the dotnetwsgi instance {Id} (pid {Pid})", v.Id, v.Pid);
+        v.Reloads++;
+        launcher.Signal(v.Pid, Signals.SIGHUP);
+    }
+
+    private void Removed(Vassal v)
+    {
+        log.Information("[emperor] vassal file {File} is gone", v.ConfigFile);
+        StopVassal(v);
+    }
+
+    private void StopVassal(Vassal v)
+    {
+        if (v.State == VassalState.Stopping) return;
+        if (v.State == VassalState.Throttled)
         {
-            if (v.Process is { HasExited: true } p)
-            {
-                int code = p.ExitCode, pid = p.Id;
-                p.Dispose();
-                v.Process = null;
-                if (v.Removed || _stopping)
-                {
-                    log.Information("[emperor] vassal {File} (pid: {Pid}) is gone (exit {Code})", v.File, pid, code);
-                    if (v.Removed) _vassals.Remove(v.File);
-                    continue;
-                }
-                bool quick = now - v.StartedAt < StableAfter;
-                v.QuickDeaths = quick ? v.QuickDeaths + 1 : 0;
-                double ms = Math.Min(options.EmperorMaxThrottle, options.EmperorThrottle * Math.Pow(2, Math.Max(0, v.QuickDeaths - 1)));
-                v.RestartAt = now + TimeSpan.FromMilliseconds(quick ? ms : 0);
-                log.Warning("[emperor] vassal {File} (pid: {Pid}) died (exit {Code}): restarting in {Ms} ms", v.File, pid, code, quick ? ms : 0);
-            }
-            if (!_stopping && !v.Removed && v.Process is null && v.RestartAt is DateTimeOffset at && now >= at) Start(v);
+            _vassals.Remove(v.ConfigFile);
+            log.Information("[emperor] removed dotnetwsgi instance {Id} (it was not running)", v.Id);
+            return;
         }
+        log.Information("[emperor] stop the dotnetwsgi instance {Id} (pid {Pid})", v.Id, v.Pid);
+        v.State = VassalState.Stopping;
+        v.StopDeadline = Now + StopMercy;
+        launcher.Signal(v.Pid, Signals.SIGTERM);
+    }
+
+    private void OnExited(int pid, int code)
+    {
+        var v = _vassals.Values.FirstOrDefault(x => x.Pid == pid);
+        if (v is null) return;
+        v.Pid = 0;
+        v.LastExitCode = code;
+        if (v.State == VassalState.Stopping)
+        {
+            _vassals.Remove(v.ConfigFile);
+            _seen.Remove(v.ConfigFile); // a file put back meanwhile is a new vassal at the next scan
+            log.Information("[emperor] removed dotnetwsgi instance {Id} (exit code {Code})", v.Id, code);
+            return;
+        }
+        Throttle(v, code);
+    }
+
+    /// <summary>An unexpected exit (or a failed start): restart now if it was loyal, else after the throttle.</summary>
+    private void Throttle(Vassal v, int? exitCode)
+    {
+        var startAt = v.Throttle.OnExit(v.LastRun, Now);
+        double ran = (Now - v.LastRun).TotalSeconds;
+        if (startAt <= Now)
+        {
+            log.Warning("[emperor] vassal {Id} exited (code {Code}) after {Ran:0} s: respawning", v.Id, exitCode, ran);
+            Start(v);
+            return;
+        }
+        v.State = VassalState.Throttled;
+        v.NextStart = startAt;
+        log.Warning("[emperor] vassal {Id} exited (code {Code}) after {Ran:0.0} s, {Deaths} early death(s) in a row: throttling its restart for {Ms} ms",
+            v.Id, exitCode, ran, v.Throttle.EarlyDeaths, (long)v.Throttle.Level.TotalMilliseconds);
     }
 }

@@ -1,123 +1,149 @@
 // Overview
-// The Emperor (`emperor = DIR` or a glob): one dotnetwsgi instance (a vassal) per ini file, each
-// started as `dotnetwsgi --ini FILE` in the file's directory, its output in the Emperor's log. Once a
-// second the Emperor scans the files, as uWSGI's polling does:
-//   a new file            starts a vassal;
-//   a touched file        reloads it in place (SIGHUP: same vassal master, new workers); a changed
-//                         file is applied by that reload too, since a reload re-reads the ini;
-//   a removed file        stops it gracefully (SIGTERM: in-flight requests finish);
-//   a vassal that died    is restarted after emperor-throttle ms, doubled per quick death up to
-//                         emperor-max-throttle (a vassal that keeps dying is throttled).
-// SIGTERM/SIGINT/fifo-less `q` stop the Emperor: every vassal is stopped gracefully, then it exits 0.
-// SIGQUIT stops the vassals at once. The vassals' exits come from System.Diagnostics.Process.
+// The Emperor: one dotnetwsgi master (a vassal) per ini file its `emperor` patterns match. It runs as
+// the master does: one loop thread takes events from a channel (a vassal exited, a signal, the
+// once-a-second tick) and is the only code that touches the table of vassals. Every emperor-freq
+// seconds the tick rescans the patterns: a new file starts a vassal, a changed mtime sends its master
+// SIGHUP (a graceful reload in place, which re-reads the ini, so an edited file takes effect), a file
+// gone gets SIGTERM (the master's graceful stop) and SIGKILL if it is still there after the mercy. A
+// vassal that exits on its own is restarted, throttled when it dies early (VassalThrottle). Stopping
+// the Emperor (SIGTERM, SIGINT, SIGQUIT) stops every vassal the same way and returns 0 once all are
+// gone; SIGHUP reloads every vassal. Time comes from a TimeProvider.
 
-using System.Diagnostics;
 using System.Threading.Channels;
 using DotnetWsgi.Config.Options;
-using DotnetWsgi.Manager.Master;
 using DotnetWsgi.Native.Interop;
 using Serilog;
 
+using DotnetWsgi.Manager.Master;
+
 namespace DotnetWsgi.Manager.Emperor;
 
-public sealed partial class Emperor(ServerOptions options, ILogger log, (string FileName, IReadOnlyList<string> Arguments) self)
+public abstract record EmperorEvent
 {
-    private static readonly TimeSpan ScanInterval = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan StableAfter = TimeSpan.FromSeconds(10);
-    private readonly Channel<(MasterCommand Command, string Source)> _commands = Channel.CreateUnbounded<(MasterCommand, string)>();
-    private readonly Dictionary<string, Vassal> _vassals = new(StringComparer.Ordinal);
-    private bool _stopping;
-    private bool _notifiedStop;
+    public sealed record Tick : EmperorEvent;
+    public sealed record Exited(int Pid, int Code) : EmperorEvent;
+    public sealed record Stop(string Signal) : EmperorEvent;
+    public sealed record ReloadAll : EmperorEvent;
+}
 
+public sealed partial class Emperor(ServerOptions options, IVassalLauncher launcher, TimeProvider time, ILogger log)
+{
+    /// <summary>How long a stopping vassal may take before SIGKILL.</summary>
+    public static readonly TimeSpan StopMercy = TimeSpan.FromSeconds(60);
+
+    private readonly Channel<EmperorEvent> _events = Channel.CreateUnbounded<EmperorEvent>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Dictionary<string, Vassal> _vassals = new(StringComparer.Ordinal);
+    private Dictionary<string, DateTime> _seen = new(StringComparer.Ordinal);
+    private DateTimeOffset _nextScan;
+    private bool _stopping;
+
+    private bool _announced;
+
+    /// <summary>systemd's notify socket (Type=notify): READY=1 after the first scan has launched the
+    /// vassals found at start, STATUS lines as their number changes, STOPPING=1 on a stop.</summary>
+    public SystemdNotifier? Notifier { get; init; }
+
+    /// <summary>The vassals as the loop last saw them (for the stats server, read on other threads).</summary>
+    public volatile IReadOnlyList<VassalSnapshot> Snapshot = [];
+
+    public void Post(EmperorEvent e) => _events.Writer.TryWrite(e);
+
+    /// <summary>Runs until stopped and every vassal is gone; returns the exit code (0).</summary>
     public int Run()
     {
-        log.Information("*** starting uWSGI Emperor (dotnetwsgi) on {Pattern} ***", options.Emperor);
-        // Taken (and removed from the environment) here: vassals must not speak for the Emperor's unit.
-        using var notifier = SystemdNotifier.FromEnvironment(Environment.GetEnvironmentVariable, Environment.ProcessId, log);
-        using var signals = new SignalQueue((command, source) => _commands.Writer.TryWrite((command, source)));
-        bool ready = false;
+        log.Information("*** starting dotnetwsgi Emperor (pid {Pid}) watching {Patterns} ***", Environment.ProcessId, string.Join(", ", options.Emperor));
+        using var ticker = time.CreateTimer(_ => Post(new EmperorEvent.Tick()), null, TimeSpan.Zero, TimeSpan.FromSeconds(1));
         while (true)
         {
-            if (!_stopping) Scan();
-            if (!ready && !_stopping)
+            var next = _events.Reader.ReadAsync().AsTask().GetAwaiter().GetResult();
+            Handle(next);
+            if (_stopping && _vassals.Count == 0)
             {
-                ready = true;
-                notifier?.Ready($"The Emperor is governing {_vassals.Count} vassals");
+                log.Information("[emperor] all vassals are gone: goodbye");
+                return 0;
             }
-            if (_stopping && notifier is not null && !_notifiedStop)
-            {
-                _notifiedStop = true;
-                notifier.Stopping("The Emperor is stopping its vassals");
-            }
-            RestartDue();
-            if (_stopping && _vassals.Values.All(v => v.Process is null)) break;
-            WaitForCommand();
-            while (_commands.Reader.TryRead(out var c)) Handle(c.Command, c.Source);
-        }
-        log.Information("The Emperor is buried.");
-        return 0;
-    }
-
-    private void WaitForCommand()
-    {
-        using var cts = new CancellationTokenSource(ScanInterval);
-        try { _commands.Reader.WaitToReadAsync(cts.Token).AsTask().GetAwaiter().GetResult(); }
-        catch (OperationCanceledException) { }
-    }
-
-    private void Handle(MasterCommand command, string source)
-    {
-        switch (command)
-        {
-            case MasterCommand.GracefulStop or MasterCommand.StopNow:
-                bool now = command == MasterCommand.StopNow || _stopping;
-                log.Information("{Source}: stopping every vassal{How}", source, now ? " at once" : " gracefully");
-                _stopping = true;
-                foreach (var v in _vassals.Values) Signal(v, now ? Signals.SIGQUIT : Signals.SIGTERM);
-                break;
-            case MasterCommand.GracefulReload:
-                log.Information("{Source}: reloading every vassal", source);
-                foreach (var v in _vassals.Values) Signal(v, Signals.SIGHUP);
-                break;
         }
     }
 
-    /// <summary>The vassal files now: a directory's *.ini, or the files a glob names.</summary>
-    private List<string> VassalFiles()
+    /// <summary>One event, on the loop thread (public for tests that drive the loop by hand).</summary>
+    public void Handle(EmperorEvent e)
     {
-        string pattern = Path.GetFullPath(options.Emperor!);
-        if (Directory.Exists(pattern)) return Directory.GetFiles(pattern, "*.ini").Order(StringComparer.Ordinal).ToList();
-        string dir = Path.GetDirectoryName(pattern)!, glob = Path.GetFileName(pattern);
-        return Directory.Exists(dir) ? Directory.GetFiles(dir, glob).Order(StringComparer.Ordinal).ToList() : [];
+        switch (e)
+        {
+            case EmperorEvent.Tick: OnTick(); break;
+            case EmperorEvent.Exited exited: OnExited(exited.Pid, exited.Code); break;
+            case EmperorEvent.Stop stop: OnStop(stop.Signal); break;
+            case EmperorEvent.ReloadAll: OnReloadAll(); break;
+        }
+        Publish();
     }
 
-    private void Scan()
+    private DateTimeOffset Now => time.GetUtcNow();
+
+    private void OnTick()
     {
-        var files = VassalFiles();
-        foreach (var file in files)
+        if (!_stopping && Now >= _nextScan)
         {
-            var stamp = VassalStamp.Of(file);
-            if (stamp is null) continue;
-            if (!_vassals.TryGetValue(file, out var v))
-            {
-                v = new Vassal(file, stamp.Value);
-                _vassals[file] = v;
-                log.Information("[emperor] vassal {File} added", file);
+            _nextScan = Now + TimeSpan.FromSeconds(options.EmperorFreq);
+            var now = VassalScan.Scan(options.Emperor);
+            int before = _vassals.Count;
+            Apply(VassalScan.Compare(_seen, now), now);
+            _seen = now;
+            Announce(before);
+        }
+        if (!_stopping)
+            foreach (var v in _vassals.Values.Where(v => v.State == VassalState.Throttled && v.NextStart <= Now).ToList())
                 Start(v);
-            }
-            else if (stamp != v.Stamp)
-            {
-                log.Information("[emperor] vassal {File} {What}: reloading it", file, stamp.Value.Hash != v.Stamp.Hash ? "changed" : "touched");
-                v.Stamp = stamp.Value;
-                Signal(v, Signals.SIGHUP);
-            }
-        }
-        foreach (var gone in _vassals.Values.Where(v => !files.Contains(v.File) && !v.Removed).ToList())
+        foreach (var v in _vassals.Values.Where(v => v.State == VassalState.Stopping && !v.Killed && v.StopDeadline <= Now))
         {
-            log.Information("[emperor] vassal {File} removed: stopping it", gone.File);
-            gone.Removed = true;
-            if (gone.Process is null) _vassals.Remove(gone.File);
-            else Signal(gone, Signals.SIGTERM);
+            log.Warning("[emperor] vassal {Id} (pid {Pid}) did not stop within {Mercy} s: SIGKILL", v.Id, v.Pid, (int)StopMercy.TotalSeconds);
+            launcher.Signal(v.Pid, Signals.SIGKILL);
+            v.Killed = true;
         }
     }
+
+    private void Apply(ScanChanges changes, IReadOnlyDictionary<string, DateTime> now)
+    {
+        foreach (string file in changes.Added)
+        {
+            if (_vassals.ContainsKey(file)) continue; // the old one is still stopping: the file is new again once it is gone
+            var vassal = new Vassal(file, now[file], new VassalThrottle(
+                TimeSpan.FromMilliseconds(options.EmperorThrottle), TimeSpan.FromMilliseconds(options.EmperorMaxThrottle)));
+            _vassals[file] = vassal;
+            Start(vassal);
+        }
+        foreach (string file in changes.Touched)
+            if (_vassals.TryGetValue(file, out var vassal))
+                Touched(vassal, now[file]);
+        foreach (string file in changes.Removed)
+            if (_vassals.TryGetValue(file, out var vassal))
+                Removed(vassal);
+    }
+
+    private void OnStop(string signal)
+    {
+        if (_stopping) return;
+        _stopping = true;
+        log.Information("[emperor] {Signal} received: stopping {Count} vassal(s)", signal, _vassals.Count);
+        Notifier?.Stopping($"The Emperor is stopping {_vassals.Count} vassals");
+        foreach (var v in _vassals.Values.ToList())
+            StopVassal(v);
+    }
+
+    private void OnReloadAll()
+    {
+        foreach (var v in _vassals.Values.Where(v => v.State == VassalState.Running))
+            Reload(v);
+    }
+
+    private void Announce(int before)
+    {
+        if (Notifier is null) return;
+        string status = $"The Emperor is governing {_vassals.Count} vassals";
+        if (!_announced) Notifier.Ready(status);
+        else if (before != _vassals.Count) Notifier.Status(status);
+        _announced = true;
+    }
+
+    private void Publish() => Snapshot = [.. _vassals.Values.OrderBy(v => v.ConfigFile, StringComparer.Ordinal).Select(VassalSnapshot.Of)];
 }

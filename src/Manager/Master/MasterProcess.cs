@@ -40,8 +40,6 @@ public static class MasterProcess
             return 1;
         }
         using (log)
-            return options.Emperor is not null
-                ? new Emperor.Emperor(options, log.Logger, ProcessWorkerLauncher.ForThisExecutable(log.Logger).Command).Run()
-                : new MasterHost(options, reloadConfig, log, launcher).Execute();
+            return new MasterHost(options, reloadConfig, log, launcher).Execute();
     }
 }

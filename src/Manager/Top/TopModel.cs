@@ -8,7 +8,8 @@ namespace DotnetWsgi.Manager.Top;
 public sealed record TopWorker(int Id, int Pid, string Status, long Requests, long Exceptions, long RssBytes, long AvgRtUs,
     string? Request, TimeSpan? Elapsed);
 
-public sealed record TopModel(string Version, int Pid, long ListenQueue, IReadOnlyList<TopWorker> Workers)
+/// <param name="Vassals">Set when the document is an Emperor's (emperor-stats): its vassals instead of workers.</param>
+public sealed record TopModel(string Version, int Pid, long ListenQueue, IReadOnlyList<TopWorker> Workers, IReadOnlyList<TopVassal>? Vassals = null)
 {
     public long TotalRequests => Workers.Sum(w => w.Requests);
     public long TotalExceptions => Workers.Sum(w => w.Exceptions);
@@ -20,6 +21,8 @@ public sealed record TopModel(string Version, int Pid, long ListenQueue, IReadOn
     {
         using var doc = JsonDocument.Parse(json);
         var root = doc.RootElement;
+        if (root.TryGetProperty("vassals", out _))
+            return new TopModel(root.GetProperty("version").GetString() ?? "", root.GetProperty("pid").GetInt32(), 0, [], TopVassal.ParseAll(root));
         var workers = root.GetProperty("workers").EnumerateArray().Select(w => Worker(w, now)).ToList();
         return new TopModel(root.GetProperty("version").GetString() ?? "", root.GetProperty("pid").GetInt32(),
             root.TryGetProperty("listen_queue", out var q) ? q.GetInt64() : 0, workers);

@@ -12,6 +12,7 @@ public static class TopView
     {
         var header = new Markup($"[bold]dotnetwsgi top[/] {Markup.Escape(address)}  {now.ToLocalTime():HH:mm:ss}  [grey](q or Ctrl-C to quit)[/]");
         if (model is null) return new Rows(header, new Markup($"[red]{Markup.Escape(error ?? "waiting for stats...")}[/]"));
+        if (model.Vassals is not null) return VassalView.Render(header, model, error);
         var table = new Table().Border(TableBorder.Simple);
         foreach (var column in (string[])["WID", "PID", "STATUS", "REQ", "EXC", "RSS", "AVG RT", "REQUEST", "ELAPSED"]) table.AddColumn(column);
         foreach (var w in model.Workers)
