@@ -22,12 +22,15 @@ public sealed class EmperorInstance : IDisposable
     public static string App => Path.Combine(AppContext.BaseDirectory, "apps", "app.py");
 
     /// <param name="extra">More Emperor options as `--name value` tokens.</param>
-    public EmperorInstance(Action<EmperorInstance>? before = null, params string[] extra)
+    public EmperorInstance(Action<EmperorInstance>? before = null, params string[] extra) : this(before, null, extra) { }
+
+    /// <param name="environment">More environment for the Emperor (e.g. NOTIFY_SOCKET).</param>
+    public EmperorInstance(Action<EmperorInstance>? before, IDictionary<string, string>? environment, params string[] extra)
     {
         Directory.CreateDirectory(Vassals);
         before?.Invoke(this);
         _process = new TestProcess(Repo.Binary, ["--emperor", Vassals, "--emperor-freq", "1", "--emperor-stats", $"127.0.0.1:{StatsPort}", .. extra],
-            Dir, Signals.SIGTERM);
+            Dir, Signals.SIGTERM, environment);
     }
 
     /// <summary>Writes DIR/vassals/name: an http-socket on port serving the test app, plus more ini lines.</summary>
