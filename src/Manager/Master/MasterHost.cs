@@ -86,7 +86,11 @@ internal sealed partial class MasterHost(ServerOptions options, Func<ConfigResul
         _scoreboard = Scoreboard.Create(Path.Combine(_runDir, "scoreboard"), capacity, Math.Max(32, 2 * options.Threads));
         _pythonServices = PythonApi.PythonServices.Create(options, _runDir, _scoreboard, _pid, _log);
         _observability = StartObservability(_scoreboard);
-        if (_observability is not null) _observability.Caches = _pythonServices.Caches;
+        if (_observability is not null)
+        {
+            _observability.Caches = _pythonServices.Caches;
+            _observability.Spoolers = _pythonServices.Spoolers;
+        }
         var deps = new MasterDependencies(launcher(_log), TimeProvider.System, _log, _scoreboard, _runDir, _pid)
         {
             Observability = _observability,

@@ -40,6 +40,9 @@ public sealed class ObservabilityHost : IDisposable
     /// <summary>The shared caches, for the stats JSON's `caches` section.</summary>
     public IReadOnlyList<Native.PythonApi.SharedCache> Caches { set => _report.Caches = value; }
 
+    /// <summary>The spooler processes, for the stats JSON's `spoolers` section.</summary>
+    public Func<IReadOnlyList<SpoolerView>> Spoolers { set => _report.Spoolers = value; }
+
     public StatsServer? Stats => _stats;
     public AdminHttpServer? Admin => _admin;
     public WorkerTableSnapshot? Snapshot => _snapshot;

@@ -46,6 +46,7 @@ public sealed partial class StatsReport(ServerOptions options, StatsIdentity ide
         w.OpenList("workers");
         foreach (var worker in snapshot.Workers) WriteWorker(w, worker, snapshot.Paused);
         w.CloseList();
+        WriteSpoolers(w);
         w.CloseObject();
         return w.ToString();
     }

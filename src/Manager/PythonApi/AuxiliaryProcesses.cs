@@ -18,11 +18,13 @@ public sealed class AuxiliaryProcesses(string runDir, string scoreboardPath, int
 {
     private static readonly TimeSpan RespawnDelay = TimeSpan.FromSeconds(1), StopGrace = TimeSpan.FromSeconds(3);
 
-    /// <summary>One process to keep running: its role's environment and a label for the log.</summary>
-    private sealed record Role(string Label, Dictionary<string, string> Env);
+    /// <summary>One process to keep running: its role's environment, a label for the log and, for a
+    /// spooler, its directory.</summary>
+    private sealed record Role(string Label, Dictionary<string, string> Env, string? SpoolerDir = null);
 
     private readonly object _gate = new();
     private readonly Dictionary<Role, Process?> _running = [];
+    private readonly Dictionary<Role, int> _respawns = [];
     private bool _disposed;
 
     public void Restart(ServerOptions options, string configPath)
@@ -32,6 +34,7 @@ public sealed class AuxiliaryProcesses(string runDir, string scoreboardPath, int
         {
             old = _running.Values.OfType<Process>().ToList();
             _running.Clear();
+            _respawns.Clear();
             foreach (var role in Roles(options, configPath)) _running[role] = null;
         }
         // The old ones stop off the master loop (up to StopGrace): a running job or message finishes
@@ -62,7 +65,7 @@ public sealed class AuxiliaryProcesses(string runDir, string scoreboardPath, int
             {
                 var env = Base();
                 env[PythonApiContract.SpoolerDirVar] = Path.GetFullPath(dir);
-                yield return new Role($"spooler {dir}", env);
+                yield return new Role($"spooler {dir}", env, Path.GetFullPath(dir));
             }
     }
 
@@ -91,13 +94,41 @@ public sealed class AuxiliaryProcesses(string runDir, string scoreboardPath, int
     private void Exited(Role role, Process process)
     {
         int code = process.ExitCode;
+        try { File.Delete(StateFile(process.Id)); } catch (IOException) { } // the run directory is gone at exit
         lock (_gate)
         {
             if (_disposed || !_running.TryGetValue(role, out var current) || current != process) return;
             _running[role] = null;
+            _respawns[role] = _respawns.GetValueOrDefault(role) + 1;
         }
         log.Warning("{Role} (pid: {Pid}) exited with code {Code}; restarting it in {Delay} s", role.Label, process.Id, code, RespawnDelay.TotalSeconds);
         _ = Task.Delay(RespawnDelay).ContinueWith(_ => Spawn(role), TaskScheduler.Default);
+    }
+
+    /// <summary>The spooler processes of this generation, in configuration order, with the counters
+    /// each one keeps in its state file ("tasks running", rewritten around each job).</summary>
+    public IReadOnlyList<Observability.SpoolerView> Spoolers()
+    {
+        lock (_gate)
+        {
+            return _running.Where(r => r.Key.SpoolerDir is not null).Select(r =>
+            {
+                int pid = r.Value is { HasExited: false } p ? p.Id : 0;
+                var (tasks, running) = pid == 0 ? (0L, false) : ReadState(StateFile(pid));
+                return new Observability.SpoolerView(r.Key.SpoolerDir!, pid, tasks, _respawns.GetValueOrDefault(r.Key), running);
+            }).ToList();
+        }
+    }
+
+    /// <summary>The file a spooler process rewrites around each job (dotnetwsgi_uwsgi_services.py).</summary>
+    private string StateFile(int pid) => Path.Combine(runDir, $"spooler-{pid}.state");
+
+    private static (long Tasks, bool Running) ReadState(string path)
+    {
+        string[] parts;
+        try { parts = File.ReadAllText(path).Split(' ', StringSplitOptions.RemoveEmptyEntries); }
+        catch (IOException) { return (0, false); } // no job run yet
+        return parts.Length == 2 && long.TryParse(parts[0], out long tasks) ? (tasks, parts[1] == "1") : (0, false);
     }
 
     private static void StopAll(List<Process> processes)

@@ -59,6 +59,9 @@ public sealed class PythonServices : IDisposable
     /// <summary>A new generation (start or reload): (re)starts the mules and spoolers with its options.</summary>
     public void StartGeneration(ServerOptions options, string configPath) => _aux.Restart(options, configPath);
 
+    /// <summary>The spooler processes now, for the stats server.</summary>
+    public IReadOnlyList<Observability.SpoolerView> Spoolers() => _aux.Spoolers();
+
     private List<int> LiveWorkers()
     {
         var live = new List<int>();

@@ -119,8 +119,25 @@ def spooler_jobs():
     return [os.path.join(d, n) for n in sorted(os.listdir(d)) if n.startswith("uwsgi_spoolfile_on_")]
 
 
+def _spooler_state(running):
+    """The master's stats server reads "TASKS RUNNING" from this file (uWSGI's `tasks`, `running`)."""
+    if not _state["api_dir"]:
+        return
+    path = os.path.join(_state["api_dir"], "spooler-%d.state" % os.getpid())
+    with open(path + ".tmp", "w") as f:
+        f.write("%d %d" % (_spool_tasks[0], 1 if running else 0))
+    os.replace(path + ".tmp", path)
+
+
+_spool_tasks = [0]
+
+
 def _run_job(path):
-    """Runs one job file under an flock (another spooler process skips it); SPOOL_OK removes it."""
+    """Runs one job file under an flock (another spooler process skips it). The handler's return
+    value decides, as in uWSGI: SPOOL_OK removes the file, SPOOL_RETRY (or an exception) keeps it
+    for the next scan, SPOOL_IGNORE leaves it alone. uwsgidecorators' @spool returns SPOOL_OK,
+    @spoolforever SPOOL_RETRY (the job runs at every scan, forever), @spoolraw the function's own
+    return value."""
     try:
         fd = os.open(path, os.O_RDWR)
     except FileNotFoundError:
@@ -140,11 +157,14 @@ def _run_job(path):
         if body:
             job[b"body"] = body
         handler = getattr(sys.modules["uwsgi"], "spooler", None)
+        _spooler_state(True)
         try:
             ret = handler(job) if handler else SPOOL_RETRY
         except Exception:
             print("spooler: job %s failed (kept for retry):\n%s" % (path, traceback.format_exc()), file=sys.stderr, flush=True)
             ret = SPOOL_RETRY
+        _spool_tasks[0] += 1
+        _spooler_state(False)
         if ret == SPOOL_OK:
             os.unlink(path)
     finally:

@@ -1,12 +1,12 @@
 # An app written for uWSGI's Python API, unchanged: Debian's uwsgidecorators (@postfork, @timer,
-# @cron, @lock, @spool, @mulefunc) and the shared cache. Every effect is a file in OUT_DIR, or an
+# @cron, @lock, @spool, @spoolforever, @spoolraw, @mulefunc) and the shared cache. Every effect is a file in OUT_DIR, or an
 # answer naming the worker that gave it.
 import json
 import os
 import time
 
 import uwsgi
-from uwsgidecorators import cron, lock, mulefunc, postfork, spool, timer
+from uwsgidecorators import cron, lock, mulefunc, postfork, spool, spoolforever, spoolraw, timer
 
 OUT = os.environ["OUT_DIR"]
 
@@ -41,6 +41,25 @@ def background_job(args):
     _write("job-" + args["name"], json.dumps({"name": args["name"], "spooler": uwsgi.i_am_the_spooler()}))
 
 
+@spoolforever
+def forever_job(args):
+    _write("forever-" + args["name"], "%d\n" % os.getpid(), "a")
+
+
+@spoolraw
+def raw_job(args):
+    """Asks for a retry until its third run, then says done: the return value is the spool status."""
+    _write("raw-" + args["name"], "%d\n" % os.getpid(), "a")
+    with open(os.path.join(OUT, "raw-" + args["name"])) as f:
+        runs = len(f.readlines())
+    return uwsgi.SPOOL_OK if runs >= 3 else uwsgi.SPOOL_RETRY
+
+
+@spool
+def once_job(args):
+    _write("once-" + args["name"], "%d\n" % os.getpid(), "a")
+
+
 @mulefunc
 def in_a_mule(name):
     _write("mule-" + name, "%d %d" % (uwsgi.mule_id(), os.getpid()))
@@ -57,6 +76,13 @@ def application(environ, start_response):
         body["value"] = None if value is None else value.decode()
     elif path == "/spool":
         background_job.spool(name=qs)
+    elif path == "/spool-forever":
+        forever_job.spool(name=qs)
+    elif path == "/spool-raw":
+        raw_job.spool(name=qs)
+    elif path == "/spool-many":
+        for i in range(int(qs)):
+            once_job.spool(name=str(i))
     elif path == "/mule":
         in_a_mule(qs)
     elif path == "/lock":
