@@ -101,6 +101,16 @@ public sealed record ServerOptions
     public int CheaperBusynessBacklogStep { get; init; } = 1;
     /// <summary>busyness: seconds of a non-empty listen queue that spawn workers even at low busyness.</summary>
     public int CheaperBusynessBacklogNonzero { get; init; } = 60;
+    /// <summary>busyness: added to the multiplier when workers are spawned again within overload × multiplier seconds of a cheap (uWSGI's default 2).</summary>
+    public int CheaperBusynessPenalty { get; init; } = 2;
+    /// <summary>busyness: the multiplier while emergency (backlog) workers run (uWSGI's default 3).</summary>
+    public int CheaperBusynessBacklogMultiplier { get; init; } = 3;
+    /// <summary>busyness: log every sample's figures.</summary>
+    public bool CheaperBusynessVerbose { get; init; }
+    /// <summary>Bytes, 0 = off: no worker is spawned while the workers' total RSS is at or above it.</summary>
+    public long CheaperRssLimitSoft { get; init; }
+    /// <summary>Bytes, 0 = off: a worker is cheaped while the workers' total RSS is at or above it.</summary>
+    public long CheaperRssLimitHard { get; init; }
     /// <summary>Megabytes, 0 = off.</summary>
     public long ReloadOnRss { get; init; }
     public long ReloadOnAs { get; init; }

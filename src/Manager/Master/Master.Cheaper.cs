@@ -1,7 +1,8 @@
 // The cheaper subsystem (cheaper = N > 0): the worker target moves between `cheaper` and `processes`
 // by what a CheaperAlgorithm decides once a second; ManageWorkers() then spawns, or retires an idle
 // worker gracefully (a cheaped worker finishes its requests). Decisions wait while a worker starts
-// or a reload replaces workers, so a new worker counts only once it accepts.
+// or a reload replaces workers, so a new worker counts only once it accepts. The workers' memory
+// limits (cheaper-rss-limit-*, Master.CheaperLimits.cs) are checked before the algorithm is asked.
 
 using DotnetWsgi.Manager.Master.Cheaper;
 
@@ -25,6 +26,7 @@ public sealed partial class Master
     {
         _cheaper = null;
         _checks.Remove("cheaper");
+        _rssHardLimit = 0;
         if (_options.Cheaper <= 0) return processes;
         if (_options.Cheaper >= _options.Processes)
         {
@@ -37,7 +39,9 @@ public sealed partial class Master
             _log.Warning("cheaper-algo = {Algo} is unknown (spare, spare2, backlog, busyness): using spare", _options.CheaperAlgo);
             _cheaper = new SpareAlgorithm(_options);
         }
+        foreach (string note in _cheaper.TakeNotes()) _log.Information("{Note}", note);
         _checks.Add("cheaper", TickInterval, RunCheaper);
+        _rssHardLimit = RssHardLimit();
         int initial = _options.CheaperInitial > 0 ? _options.CheaperInitial : _options.Cheaper;
         _log.Information("cheaper mode: {Algo}, between {Min} and {Max} workers, {Initial} at first",
             _options.CheaperAlgo, CheaperMin, processes, Math.Clamp(initial, CheaperMin, processes));
@@ -49,24 +53,33 @@ public sealed partial class Master
         var live = _table.Live.ToList();
         if (_cheaper is null || _rollout.InProgress || live.Any(w => w.State == WorkerState.Starting || w.ReplaceWhenReady)) return;
         var accepting = live.Where(w => w.IsAccepting).ToList();
-        var sample = new CheaperSample(accepting.Count, accepting.Count(w => w.State == WorkerState.Busy), ListenBacklog(), Busyness(accepting));
+        var rss = CheckRssLimits(live);
+        if (rss == RssLimitState.Hard) { CheapOne(ScalingReason.RssLimit, null); return; }
+        int room = rss == RssLimitState.Soft ? 0 : Math.Max(0, MaxWorkers - _target);
+        var sample = new CheaperSample(accepting.Count, accepting.Count(w => w.State == WorkerState.Busy), ListenBacklog(), Busyness(accepting), room);
         int decision = _cheaper.Decide(sample);
-        int max = MaxWorkers;
-        if (decision > 0 && _target < max)
-        {
-            int before = _target;
-            _target = Math.Min(max, _target + decision);
-            _scaling.Record(up: true, _cheaper.SpawnReason.Label());
-            _log.Information("cheaper ({Algo}, {Reason}): {Busy} of {Accepting} workers busy, backlog {Backlog}, busyness {Busyness}%: spawning {Count} worker(s)",
-                _options.CheaperAlgo, _cheaper.SpawnReason.Label(), sample.Busy, sample.Accepting, sample.Backlog, (int)(sample.Busyness * 100), _target - before);
-        }
-        else if (decision < 0 && _target > CheaperMin)
-        {
-            _target--;
-            _scaling.Record(up: false, _cheaper.CheapReason.Label());
+        foreach (string note in _cheaper.TakeNotes()) _log.Information("{Note}", note);
+        if (decision > 0 && room > 0) SpawnMore(Math.Min(decision, room), sample);
+        else if (decision < 0) CheapOne(_cheaper.CheapReason, sample);
+    }
+
+    private void SpawnMore(int count, CheaperSample sample)
+    {
+        _target += count;
+        _scaling.Record(up: true, _cheaper!.SpawnReason.Label());
+        _log.Information("cheaper ({Algo}, {Reason}): {Busy} of {Accepting} workers busy, backlog {Backlog}, busyness {Busyness}%: spawning {Count} worker(s)",
+            _options.CheaperAlgo, _cheaper.SpawnReason.Label(), sample.Busy, sample.Accepting, sample.Backlog, (int)(sample.Busyness * 100), count);
+    }
+
+    /// <summary>One worker fewer, never below `cheaper`; sample is null when the RSS hard limit cheaps (the algorithm was not asked).</summary>
+    private void CheapOne(ScalingReason reason, CheaperSample? sample)
+    {
+        if (_target <= CheaperMin) return;
+        _target--;
+        _scaling.Record(up: false, reason.Label());
+        if (sample is { } s)
             _log.Information("cheaper ({Algo}, {Reason}): {Busy} of {Accepting} workers busy, backlog {Backlog}, busyness {Busyness}%: cheaping one worker",
-                _options.CheaperAlgo, _cheaper.CheapReason.Label(), sample.Busy, sample.Accepting, sample.Backlog, (int)(sample.Busyness * 100));
-        }
+                _options.CheaperAlgo, reason.Label(), s.Busy, s.Accepting, s.Backlog, (int)(s.Busyness * 100));
     }
 
     /// <summary>SIGTTIN/SIGTTOU, fifo `+`/`-`: one more or one fewer worker, counted as a scaling event when the target moves.</summary>

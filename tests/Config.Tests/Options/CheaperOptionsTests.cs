@@ -1,5 +1,5 @@
-// The cheaper-busyness-* options uWSGI 2.0.21 knows: the implemented ones reach ServerOptions, the
-// others are accepted with an "ignored" warning rather than rejected as unknown.
+// The cheaper options uWSGI 2.0.21 knows: the implemented ones reach ServerOptions, the others
+// (`idle`) are accepted with an "ignored" warning rather than rejected as unknown.
 
 using DotnetWsgi.Config.Tests.Support;
 
@@ -20,11 +20,7 @@ public sealed class CheaperOptionsTests : IDisposable
     }
 
     [Theory]
-    [InlineData("cheaper-busyness-penalty = 2")]
-    [InlineData("cheaper-busyness-backlog-multiplier = 3")]
-    [InlineData("cheaper-busyness-verbose = true")]
-    [InlineData("cheaper-rss-limit-soft = 100000000")]
-    [InlineData("cheaper-rss-limit-hard = 200000000")]
+    [InlineData("idle = 30")]
     public void NotImplementedOptions_AreIgnoredWithAWarning(string line)
     {
         _config.Write("t.ini", "[uwsgi]\nsocket = :1\nmodule = app\n" + line + "\n");

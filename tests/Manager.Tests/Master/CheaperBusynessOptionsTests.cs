@@ -37,7 +37,7 @@ public sealed class CheaperBusynessOptionsTests
     [Fact]
     public void BacklogNonzero_SpawnsWhenTheQueueStaysNonEmpty_AndANonEmptyQueueNeverCheaps()
     {
-        var algo = new BusynessAlgorithm(new ServerOptions { CheaperOverload = 1, CheaperBusynessMultiplier = 1, CheaperBusynessBacklogNonzero = 3 });
+        var algo = new BusynessAlgorithm(new ServerOptions { CheaperOverload = 1, CheaperBusynessMultiplier = 1, CheaperBusynessBacklogMultiplier = 1, CheaperBusynessBacklogNonzero = 3 });
         Assert.Equal(0, algo.Decide(Idle(backlog: 1)));
         Assert.Equal(0, algo.Decide(Idle(backlog: 1)));
         Assert.Equal(1, algo.Decide(Idle(backlog: 1)));

@@ -14,7 +14,9 @@
 //             `cheaper-busyness-max` % for `cheaper-overload` s: spawn; below `cheaper-busyness-min`
 //             % with an empty queue for `cheaper-overload` × `cheaper-busyness-multiplier` s: cheap
 //             one; more than `cheaper-busyness-backlog-alert` queued connections, or a queue not
-//             empty for `cheaper-busyness-backlog-nonzero` s: spawn `cheaper-busyness-backlog-step`.
+//             empty for `cheaper-busyness-backlog-nonzero` s: spawn `cheaper-busyness-backlog-step`
+//             (see BusynessAlgorithm for the multiplier's penalty and the emergency workers).
+// An algorithm may leave notes (uWSGI's `[busyness] ...` lines); the master logs them after each call.
 
 using DotnetWsgi.Config.Options;
 
@@ -24,7 +26,8 @@ namespace DotnetWsgi.Manager.Master.Cheaper;
 /// <param name="Busy">Of those, workers with a request in progress.</param>
 /// <param name="Backlog">Connections waiting in the listen queues (TCP; unix sockets report none).</param>
 /// <param name="Busyness">Average share (0..1) of the workers' request threads that were busy over the last sample.</param>
-public readonly record struct CheaperSample(int Accepting, int Busy, long Backlog, double Busyness);
+/// <param name="Room">Workers the master may still add (0 at `processes` or above `cheaper-rss-limit-soft`).</param>
+public readonly record struct CheaperSample(int Accepting, int Busy, long Backlog, double Busyness, int Room = int.MaxValue);
 
 public abstract class CheaperAlgorithm(ServerOptions options)
 {
@@ -40,6 +43,18 @@ public abstract class CheaperAlgorithm(ServerOptions options)
 
     /// <summary>Spawn n (> 0), cheap one (-1) or nothing (0). Called once a second.</summary>
     public abstract int Decide(CheaperSample sample);
+
+    private readonly List<string> _notes = [];
+
+    /// <summary>Lines for the log left by the last decisions; taking them empties the list.</summary>
+    public IReadOnlyList<string> TakeNotes()
+    {
+        var notes = _notes.ToArray();
+        _notes.Clear();
+        return notes;
+    }
+
+    protected void Note(string line) => _notes.Add(line);
 
     /// <summary>The algorithm a name asks for; null with an unknown name (the caller warns and uses spare).</summary>
     public static CheaperAlgorithm? Named(string name, ServerOptions options) => name.ToLowerInvariant() switch
@@ -103,30 +118,5 @@ public sealed class BacklogAlgorithm(ServerOptions options) : CheaperAlgorithm(o
     {
         if (s.Backlog > Options.CheaperOverload) return Step;
         return _empty.Holds(s.Backlog == 0, Overload) ? -1 : 0;
-    }
-}
-
-public sealed class BusynessAlgorithm(ServerOptions options) : CheaperAlgorithm(options)
-{
-    private ScalingReason _spawnReason = ScalingReason.Busy;
-    public override ScalingReason SpawnReason => _spawnReason;
-    public override ScalingReason CheapReason => ScalingReason.NotBusy;
-    private Streak _high, _low, _queued;
-
-    private int BacklogStep => Math.Max(1, Options.CheaperBusynessBacklogStep);
-
-    public override int Decide(CheaperSample s)
-    {
-        double percent = s.Busyness * 100;
-        bool queued = _queued.Holds(s.Backlog > 0, Math.Max(1, Options.CheaperBusynessBacklogNonzero));
-        if (s.Backlog > Options.CheaperBusynessBacklogAlert || queued)
-        {
-            _spawnReason = ScalingReason.Backlog; // emergency workers, whatever the busyness
-            return BacklogStep;
-        }
-        _spawnReason = ScalingReason.Busy;
-        if (_high.Holds(percent > Options.CheaperBusynessMax, Overload)) return Step;
-        int cheapAfter = Overload * Math.Max(1, Options.CheaperBusynessMultiplier);
-        return _low.Holds(percent < Options.CheaperBusynessMin && s.Backlog == 0, cheapAfter) ? -1 : 0;
     }
 }

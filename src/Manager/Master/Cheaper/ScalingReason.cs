@@ -23,6 +23,8 @@ public enum ScalingReason
     NotBusy,
     /// <summary>SIGTTIN/SIGTTOU or the master fifo's `+`/`-`.</summary>
     Command,
+    /// <summary>The workers' total RSS reached cheaper-rss-limit-hard.</summary>
+    RssLimit,
 }
 
 public static class ScalingReasons
@@ -37,6 +39,7 @@ public static class ScalingReasons
         ScalingReason.QueueEmpty => "queue-empty",
         ScalingReason.NotBusy => "not-busy",
         ScalingReason.Command => "command",
+        ScalingReason.RssLimit => "rss-limit",
         _ => reason.ToString().ToLowerInvariant(),
     };
 }
