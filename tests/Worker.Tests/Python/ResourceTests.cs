@@ -24,12 +24,19 @@ public sealed class ResourceTests(PythonFixture fx)
         try
         {
             RunMany(host, req, requests); // warm-up: caches, interned names, first-use allocations
-            long before = Blocks();
-            RunMany(host, req, requests);
-            long growth = Blocks() - before;
-
-            // A leak of one object per request would add at least `requests` blocks.
-            Assert.True(growth < requests / 4, $"Python heap grew by {growth} blocks over {requests} requests");
+            // A leak of one object per request adds at least `requests` blocks in every window. A
+            // Python thread left running by another test of this process (py-autoreload's scanner)
+            // can hold a few dozen blocks at the moment of one reading, so up to three windows are
+            // measured and one clean window is enough; a real leak fails all three.
+            long growth = 0;
+            for (int window = 0; window < 3; window++)
+            {
+                long before = Blocks();
+                RunMany(host, req, requests);
+                growth = Blocks() - before;
+                if (growth < requests / 4) return;
+            }
+            Assert.Fail($"Python heap grew by {growth} blocks over {requests} requests (in each of three windows)");
         }
         finally
         {
