@@ -1,5 +1,5 @@
 // Overview
-// uWSGI's `%x` magic variables (reference §1.4), substituted in a config file's raw text before it
+// uWSGI's `%x` magic variables, substituted in a config file's raw text before it
 // is parsed. Lowercase letters describe the file being read, uppercase the top-level file (so an
 // included file can still say "next to the main config"). `%(` is left for the `%(option)` pass,
 // `%%` is a literal `%`, and any other `%<char>` vanishes (both characters), exactly as uWSGI.

@@ -1,5 +1,5 @@
 // Overview
-// The three passes uWSGI runs over every collected value (reference §1.5), in its order:
+// The three passes uWSGI runs over every collected value, in its order:
 //   1. $(NAME)   environment variable; unset -> left literally;
 //   2. @(path)   file contents minus one trailing newline (relative to the working directory);
 //   3. %(name)   the FIRST value of option/placeholder `name` from any source, forward references

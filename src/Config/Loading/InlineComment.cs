@@ -1,6 +1,6 @@
 // uWSGI has no inline comments: `processes = 4 # four` is the value "4 # four". dotnetwsgi strips
 // them from typed values (numbers, paths, addresses, names) and keeps them in free text, warning
-// either way (DESIGN.md "Compatibility decisions").
+// either way.
 
 namespace DotnetWsgi.Config.Loading;
 

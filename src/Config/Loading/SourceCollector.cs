@@ -1,6 +1,6 @@
 // Overview
 // Turns every configuration source into one ordered list of ConfigEntry, as uWSGI does before it
-// applies anything (reference §1.1): UWSGI_* environment variables first, then the command line left
+// applies anything: UWSGI_* environment variables first, then the command line left
 // to right with each ini file (`--ini`, positional `x.ini`, `ini =` inside a file) expanded in place.
 // Directives are resolved here: `ini` loads a file, `set-placeholder` and `set` define entries. Inline
 // comments are handled here too, so every later stage sees final text. Expansion of $(), @() and

@@ -113,7 +113,7 @@ internal sealed class OptionBinder(List<ConfigDiagnostic> diagnostics, ISet<stri
             diagnostics.Add(entry.Notice($"'{entry.Key}': {row.Note}"));
     }
 
-    /// <summary>`master` and `enable-threads` cannot be turned off (DESIGN.md "Safer defaults"): notice, keep them on.</summary>
+    /// <summary>`master` and `enable-threads` cannot be turned off: notice, keep them on.</summary>
     private bool AlwaysOn(ConfigEntry entry, OptionRow row, object? value)
     {
         string? why = row.Name switch

@@ -54,7 +54,7 @@ public enum OptionStatus
 /// <param name="Name">The uWSGI name, verbatim.</param>
 /// <param name="Property">The ServerOptions property it binds (Implemented only).</param>
 /// <param name="Note">Why it is ignored/rejected/builtin, shown in the diagnostic.</param>
-/// <param name="UwsgiDefault">uWSGI 2.0.21's default where dotnetwsgi's differs (DESIGN.md "Safer defaults").</param>
+/// <param name="UwsgiDefault">uWSGI 2.0.21's default where dotnetwsgi's differs.</param>
 public sealed record OptionRow(
     string Name,
     OptionKind Kind,

@@ -1,4 +1,4 @@
-// Checks that need more than one option (reference §1.7), after binding.
+// Checks that need more than one option, after binding.
 
 namespace DotnetWsgi.Config.Options;
 

@@ -2,7 +2,7 @@
 // The typed, validated result of reading a configuration (ini files, UWSGI_* environment,
 // command-line flags). The rest of the program reads options only from here: it never sees raw
 // strings. Property names are the uWSGI option names in PascalCase (`max-requests` ->
-// MaxRequests). Defaults are dotnetwsgi's (see DESIGN.md "Safer defaults"): where they differ
+// MaxRequests). Defaults are dotnetwsgi's: where they differ
 // from uWSGI 2.0.21 the catalogue row says so.
 //
 // The record is immutable; the option binder (OptionBinder) builds it from ordered entries.

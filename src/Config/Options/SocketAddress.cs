@@ -1,4 +1,4 @@
-// Socket declarations as uWSGI reads them (reference §2.3): a value whose last `:` splits a host
+// Socket declarations as uWSGI reads them: a value whose last `:` splits a host
 // (empty = all interfaces, `[v6]` bracketed) from a port is TCP, anything else is a unix path.
 
 using System.Globalization;

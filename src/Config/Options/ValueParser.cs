@@ -1,4 +1,4 @@
-// Typed parsing of one option value (reference §1.3), strict where uWSGI is lax: `processes = many`
+// Typed parsing of one option value, strict where uWSGI is lax: `processes = many`
 // is an error here (uWSGI's atoi gives 0), and booleans are one of a fixed list (uWSGI treats any
 // unknown word as true). Each parser returns the typed value or an error message.
 

@@ -1,5 +1,5 @@
 // `--reload PIDFILE` (SIGHUP: graceful reload) and `--stop PIDFILE` (SIGTERM: graceful stop; see
-// DESIGN.md "SIGTERM stops gracefully"). Unlike uWSGI, a missing, empty, non-numeric or stale pidfile
+// SIGTERM stops gracefully). Unlike uWSGI, a missing, empty, non-numeric or stale pidfile
 // is a one-line error and a non-zero exit; a bad pid never becomes kill(0, ...).
 
 using DotnetWsgi.Native.Interop;

@@ -1,4 +1,4 @@
-// The start-up steps of MasterHost, in uWSGI's order and wording (reference §10.1).
+// The start-up steps of MasterHost, in uWSGI's order and wording.
 
 using DotnetWsgi.Config.Options;
 using DotnetWsgi.Native;

@@ -1,5 +1,5 @@
 // The master's recurring lifecycle lines, worded once, in uWSGI's words where uWSGI has a line for
-// it (reference §10), so a call site reads `_log.WorkerDied(w, code)`.
+// it, so a call site reads `_log.WorkerDied(w, code)`.
 
 using DotnetWsgi.Native;
 using DotnetWsgi.Native.Interop;

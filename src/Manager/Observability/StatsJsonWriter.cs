@@ -1,6 +1,6 @@
 // Overview
 // Writes JSON the way uWSGI 2.0.21's stats server does, so tools that grew up parsing its output
-// (uwsgitop, exporters, ad-hoc scripts with regexes) keep working. Pretty form (reference §7):
+// (uwsgitop, exporters, ad-hoc scripts with regexes) keep working. Pretty form:
 // tab indentation, `"key":value` without a space, a container always opens with a newline and
 // closes with newline + indent, so an empty one holds a blank line; an object that is the value of
 // a key is indented again after the colon (`"req_info":\t\t\t\t\t{`); raw list items (`vars`) are

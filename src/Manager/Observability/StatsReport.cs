@@ -1,5 +1,5 @@
 // Overview
-// Builds the stats document (reference §7): uWSGI 2.0.21's keys in its order, filled from the
+// Builds the stats document: uWSGI 2.0.21's keys in its order, filled from the
 // master's latest WorkerTableSnapshot, live scoreboard counters and the kernel. Fields uWSGI has
 // and dotnetwsgi does not (uwsgi signals, offloading, static/routed requests, lock contention)
 // are present with 0 so parsers find every key they expect.

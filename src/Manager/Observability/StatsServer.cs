@@ -1,5 +1,5 @@
 // Overview
-// uWSGI's stats server (reference §7): on accept, write one JSON document and close; the client
+// uWSGI's stats server: on accept, write one JSON document and close; the client
 // sends nothing. With `stats-http` it first waits up to socket-timeout for any request bytes
 // (content ignored), then answers HTTP/1.0 with uWSGI's headers. The document is rendered from the
 // latest published snapshot on the connection's own task, never on the master loop, and every read

@@ -1,5 +1,5 @@
 // Overview
-// uWSGI's `log-format` (reference §10.2): literal text with `%(name)` tokens, compiled once into a
+// uWSGI's `log-format`: literal text with `%(name)` tokens, compiled once into a
 // list of parts so a request only appends. Token meanings follow uWSGI 2.0.21 as observed: sizes
 // and times of the finished request, request vars by name (`var.NAME`), the app's uwsgi.set_logvar
 // values by their key, and `-` for anything unknown or empty. An unterminated `%(` stays literal.

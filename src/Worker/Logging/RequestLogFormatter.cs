@@ -1,5 +1,5 @@
 // Overview
-// Formats the per-request log line. Today this is uWSGI's default format (reference §10.2):
+// Formats the per-request log line. Today this is uWSGI's default format:
 // [pid: P|app: A|req: W/I] ADDR (USER) {N vars in B bytes} [ctime] METHOD URI => generated N bytes
 // in N msecs (PROTO STATUS) N headers in N bytes (N switches on core C)
 // With `log-format` the compiled LogFormat renders the line instead; with `log-format-json = true`

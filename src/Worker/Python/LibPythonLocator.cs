@@ -1,5 +1,5 @@
 // Overview
-// Finds and dlopens libpython, in the order the options ask (DESIGN.md "Python hosting"):
+// Finds and dlopens libpython, in the order the options ask:
 //   1. `python-library`: exactly that file;
 //   2. `home` (virtualenv/venv/pyhome): ask <home>/bin/python for its LIBDIR/LDLIBRARY/INSTSONAME;
 //   3. `python-executable`, else /usr/bin/python3, asked the same way;

@@ -86,7 +86,7 @@ internal static unsafe partial class WsgiCallbacks
     private static PyObj ReadFailed(RequestState st, Exception e, long asked)
     {
         if (e is not Hosting.RequestBodyException) return Raise(Py.PyExc_OSError, $"error reading wsgi.input: {e.Message}");
-        // uWSGI's wording names the size the app asked for (reference §2.2); the serving layer logs
+        // uWSGI's wording names the size the app asked for; the serving layer logs
         // the details (consumed/left).
         if (!e.Message.StartsWith("timeout", StringComparison.Ordinal)) return Raise(Py.PyExc_OSError, e.Message);
         if (asked < 0) asked = st.Ctx!.Body?.ContentLength ?? -1;

@@ -1,4 +1,4 @@
-// The per-request environ (reference §9): a copy of the constant base dict, every request var as
+// The per-request environ: a copy of the constant base dict, every request var as
 // a latin-1 str under a cached key object (the last duplicate wins, as dict assignment does),
 // wsgi.url_scheme, a fresh wsgi.input, uwsgi.core when threaded; then the app is chosen by mount
 // (manage-script-name: longest mountpoint prefix of PATH_INFO on a '/' boundary, moved to

@@ -1,5 +1,5 @@
 // Overview
-// When a worker retires itself after a request (reference §6.3): max-requests (plus a random
+// When a worker retires itself after a request: max-requests (plus a random
 // 0..max-requests-delta chosen once at start, so workers started together do not all recycle
 // together), reload-on-rss and reload-on-as, each gated by min-worker-lifetime. Time comes from a
 // TimeProvider and memory from a delegate so the decision is testable without sleeping.

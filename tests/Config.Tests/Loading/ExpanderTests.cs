@@ -2,7 +2,7 @@ using DotnetWsgi.Config.Tests.Support;
 
 namespace DotnetWsgi.Config.Tests.Loading;
 
-// $(ENV), @(file), %(option) and placeholders (reference §1.5), through ConfigLoader.
+// $(ENV), @(file), %(option) and placeholders, through ConfigLoader.
 public sealed class ExpanderTests : IDisposable
 {
     private const string App = "[uwsgi]\nsocket = :9000\nmodule = app\n";

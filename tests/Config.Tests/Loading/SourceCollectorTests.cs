@@ -2,7 +2,7 @@ using DotnetWsgi.Config.Tests.Support;
 
 namespace DotnetWsgi.Config.Tests.Loading;
 
-// Sources, their order and includes (reference §1.1, §1.6), through ConfigLoader.
+// Sources, their order and includes, through ConfigLoader.
 public sealed class SourceCollectorTests : IDisposable
 {
     private const string App = "socket = :9000\nmodule = app\n";

@@ -2,7 +2,7 @@ using Serilog.Events;
 
 namespace DotnetWsgi.Worker.Tests.Python;
 
-/// <summary>App errors: 500 before the head, abort after it, the worker lives on (reference §8.4 table).</summary>
+/// <summary>App errors: 500 before the head, abort after it, the worker lives on.</summary>
 [Collection("Python")]
 public sealed class ErrorTests(PythonFixture fx)
 {

@@ -2,7 +2,7 @@ using System.Text;
 
 namespace DotnetWsgi.Worker.Tests.Python;
 
-/// <summary>wsgi.input: read(), read(n), readline, iteration, errors (reference §8.3, §9).</summary>
+/// <summary>wsgi.input: read(), read(n), readline, iteration, errors.</summary>
 [Collection("Python")]
 public sealed class InputTests(PythonFixture fx)
 {

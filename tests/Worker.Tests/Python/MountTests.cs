@@ -3,7 +3,7 @@ using DotnetWsgi.Worker.Python;
 
 namespace DotnetWsgi.Worker.Tests.Python;
 
-/// <summary>mount + manage-script-name (reference §2.4, §9).</summary>
+/// <summary>mount + manage-script-name.</summary>
 [Collection("Python")]
 public sealed class MountTests(PythonFixture fx)
 {
