@@ -25,19 +25,7 @@ public sealed class ProcessVassalLauncher(ILogger log) : IVassalLauncher
         if (Path.GetFileNameWithoutExtension(path) == "dotnet") info.ArgumentList.Add(ProcessWorkerLauncher.EntryAssemblyPath());
         foreach (string arg in arguments) info.ArgumentList.Add(arg);
         info.Environment[VassalContract.EmperorPidVar] = Environment.ProcessId.ToString();
-        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) log.Information("{Line:l}", e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) log.Information("{Line:l}", e.Data); };
-        process.Exited += (_, _) =>
-        {
-            int pid = process.Id, code = process.ExitCode;
-            process.Dispose();
-            exited(pid, code);
-        };
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process.Id;
+        return LoggedChild.Start(info, log, exited);
     }
 
     public int Signal(int pid, int signal) => Libc.Kill(pid, signal);

@@ -57,21 +57,9 @@ public sealed class ProcessWorkerLauncher(string fileName, IReadOnlyList<string>
         info.Environment[WorkerContract.ScoreboardVar] = spawn.ScoreboardPath;
         info.Environment[WorkerContract.MasterPidVar] = spawn.MasterPid.ToString();
 
-        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        var output = log.ForContext("WorkerId", spawn.WorkerId);
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) output.Information("{Line:l}", e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) output.Information("{Line:l}", e.Data); };
-        process.Exited += (_, _) =>
-        {
-            int pid = process.Id, code = process.ExitCode;
-            process.Dispose();
-            exited(pid, code);
-        };
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        log.Debug("startup: worker {WorkerId} (pid {Pid}) started at +{Ms} ms", spawn.WorkerId, process.Id, StartupClock.ElapsedMs);
-        return process.Id;
+        int pid = LoggedChild.Start(info, log.ForContext("WorkerId", spawn.WorkerId), exited);
+        log.Debug("startup: worker {WorkerId} (pid {Pid}) started at +{Ms} ms", spawn.WorkerId, pid, StartupClock.ElapsedMs);
+        return pid;
     }
 
     public int Signal(int pid, int signal) => Libc.Kill(pid, signal);
