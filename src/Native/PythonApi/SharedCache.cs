@@ -136,7 +136,7 @@ public sealed unsafe partial class SharedCache : IDisposable
 
     private void Write(byte* s, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long expires)
     {
-        ((long*)s)[1] = key.Length | ((long)value.Length << 32);
+        ((long*)s)[1] = (uint)key.Length | ((long)value.Length << 32); // both lengths are >= 0
         key.CopyTo(new Span<byte>(s + ItemHeader, KeySize));
         value.CopyTo(new Span<byte>(s + ItemHeader + KeySize, BlockSize));
         Expires(s) = expires;
