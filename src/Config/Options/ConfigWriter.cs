@@ -23,7 +23,7 @@ public static class ConfigWriter
         {
             if (!written.Add(row.Property!))
                 continue;
-            object? value = typeof(ServerOptions).GetProperty(row.Property!)!.GetValue(options);
+            object? value = OptionProperties.Find(row.Property!).Get(options);
             if (value is IEnumerable list and not string)
                 foreach (object item in list)
                     WriteItem(output, row, item);

@@ -4,10 +4,10 @@
 // is an error with did-you-mean (a typo); one close to none is a custom option, kept (as uWSGI keeps
 // every key) for `uwsgi.opt` and `%(key)`, with one notice unless a %(key) used it; rejected options
 // are errors; ignored ones warn once. A daemon line (attach-daemon and its forms) is parsed here so a
-// bad one is an error at its file:line. Cross-option checks follow in OptionValidator.
+// bad one is an error at its file:line. Values reach ServerOptions through OptionProperties' setter
+// table (no reflection). Cross-option checks follow in OptionValidator.
 
 using System.Collections;
-using System.Reflection;
 using DotnetWsgi.Config.Loading;
 
 namespace DotnetWsgi.Config.Options;
@@ -25,9 +25,9 @@ internal sealed class OptionBinder(List<ConfigDiagnostic> diagnostics, ISet<stri
             Apply(entry);
         var options = new ServerOptions { ConfigFile = configFile, CustomOptions = _custom };
         foreach (var (property, value) in _scalars)
-            Property(property).SetValue(options, value);
+            options = OptionProperties.Find(property).Set(options, value);
         foreach (var (property, list) in _lists)
-            Property(property).SetValue(options, list);
+            options = OptionProperties.Find(property).Set(options, list);
         return options;
     }
 
@@ -68,7 +68,7 @@ internal sealed class OptionBinder(List<ConfigDiagnostic> diagnostics, ISet<stri
         if (AlwaysOn(entry, row, value))
             return;
         Notices(entry, row, value);
-        Store(row, FitProperty(row, value));
+        Store(row, value);
     }
 
     /// <summary>A key the catalogue lacks: a typo when an option is close (error), else a custom option.</summary>
@@ -94,8 +94,9 @@ internal sealed class OptionBinder(List<ConfigDiagnostic> diagnostics, ISet<stri
         }
         if (!_lists.TryGetValue(row.Property!, out var list))
         {
-            var elementType = Property(row.Property!).PropertyType.GetGenericArguments()[0];
-            _lists[row.Property!] = list = NewList(elementType);
+            var newList = OptionProperties.Find(row.Property!).NewList
+                ?? throw new InvalidOperationException($"repeatable option '{row.Name}' binds ServerOptions.{row.Property}, which is not a list");
+            _lists[row.Property!] = list = newList();
         }
         list.Add(value);
     }
@@ -138,26 +139,4 @@ internal sealed class OptionBinder(List<ConfigDiagnostic> diagnostics, ISet<stri
         if (row.Kind == OptionKind.Path && value is string path && (ValueParser.TrueWords.Contains(path.ToLowerInvariant()) || ValueParser.FalseWords.Contains(path.ToLowerInvariant())))
             diagnostics.Add(entry.Warning($"'{entry.Key} = {path}' names a file called '{path}': this option takes a path, not a boolean"));
     }
-
-    /// <summary>Whole numbers parse as long; an int property (Listen, Processes, ...) gets an int.</summary>
-    private static object? FitProperty(OptionRow row, object? value)
-    {
-        var type = Property(row.Property!).PropertyType;
-        return value is long n && (type == typeof(int) || type == typeof(int?)) ? (int)n : value;
-    }
-
-    /// <summary>A typed list for a repeatable option. An explicit table instead of MakeGenericType, which
-    /// the NativeAOT build cannot compile ahead of time; a new element type must be added here.</summary>
-    private static IList NewList(Type elementType)
-    {
-        if (elementType == typeof(string)) return new List<string>();
-        if (elementType == typeof(SocketSpec)) return new List<SocketSpec>();
-        if (elementType == typeof(MountSpec)) return new List<MountSpec>();
-        if (elementType == typeof(EnvSetting)) return new List<EnvSetting>();
-        if (elementType == typeof(StaticMap)) return new List<StaticMap>();
-        throw new InvalidOperationException($"OptionBinder.NewList has no list for option values of type {elementType.Name}");
-    }
-
-    private static PropertyInfo Property(string name)
-        => typeof(ServerOptions).GetProperty(name) ?? throw new InvalidOperationException($"catalogue names a missing ServerOptions property '{name}'");
 }

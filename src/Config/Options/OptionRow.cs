@@ -78,7 +78,7 @@ public sealed record OptionRow(
         {
             if (Status != OptionStatus.Implemented || Property is null || Repeatable)
                 return null;
-            object? value = typeof(ServerOptions).GetProperty(Property)?.GetValue(Defaults);
+            object? value = OptionProperties.Find(Property).Get(Defaults);
             return value switch
             {
                 null or false or 0 or 0L => null,

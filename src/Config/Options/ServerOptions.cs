@@ -5,7 +5,8 @@
 // MaxRequests). Defaults are dotnetwsgi's: where they differ
 // from uWSGI 2.0.21 the catalogue row says so.
 //
-// The record is immutable; the option binder (OptionBinder) builds it from ordered entries.
+// The record is immutable; the option binder (OptionBinder) builds it from ordered entries, through
+// one accessor per property in OptionProperties.Table.cs: a new property needs its line there.
 
 namespace DotnetWsgi.Config.Options;
 
