@@ -41,13 +41,26 @@ check_native_toolchain() {
     fi
 }
 
+# The AOT compiler targets one instruction set for good (the JIT picks at run time): x86-64-v3
+# (AVX2, BMI1/2, FMA, MOVBE) when this machine's CPU has it, else the x86-64-v2 baseline, so the
+# binary always runs where it was built. IlcInstructionSet in the environment overrides the choice.
+instruction_set() {
+    if [ -n "${IlcInstructionSet:-}" ]; then echo "$IlcInstructionSet"; return; fi
+    local flags; flags=$(grep -m1 '^flags' /proc/cpuinfo 2>/dev/null || true)
+    for f in avx2 bmi1 bmi2 fma movbe abm; do
+        case " $flags " in *" $f "*) ;; *) echo x86-64-v2; return ;; esac
+    done
+    echo x86-64-v3
+}
+
 # Trimming/AOT warnings are errors in this publish (see src/Manager/Manager.csproj).
 publish() {
     check_native_toolchain
     rm -rf artifacts/bin
+    local isa; isa=$(instruction_set)
     dotnet publish src/Manager/Manager.csproj -c Release -r linux-x64 -p:PublishAot=true \
-        -o artifacts/bin -nologo -v quiet
-    echo "build.sh: published $ROOT/artifacts/bin/dotnetwsgi (NativeAOT)"
+        -p:IlcInstructionSet="$isa" -o artifacts/bin -nologo -v quiet
+    echo "build.sh: published $ROOT/artifacts/bin/dotnetwsgi (NativeAOT, $isa)"
 }
 
 run_tests() {
