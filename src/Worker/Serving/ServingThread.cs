@@ -146,6 +146,7 @@ public sealed unsafe partial class ServingThread
     {
         _conn.Open(fd, listener, _peer.AsSpan(0, addrLength), setNoDelay: !resumed && !listener.NoDelayInherited);
         bool linger = false;
+        _idleExpired = false;
         int served = 0; // a connection just accepted or taken from the pool gets one request before yielding
         try
         {
@@ -153,7 +154,7 @@ public sealed unsafe partial class ServingThread
             {
                 if (_conn.Buffered == 0 && !NextRequestComing(served, resumed))
                 {
-                    if (_conn.IsClosedByPeer || _server.Lifetime.StopRequested) break;
+                    if (_conn.IsClosedByPeer || _server.Lifetime.StopRequested || _idleExpired) break;
                     _server.KeepAlive.Park(_conn.Detach(), listener, _peer.AsSpan(0, addrLength), registered: resumed);
                     return;
                 }
@@ -186,23 +187,45 @@ public sealed unsafe partial class ServingThread
     {
         if (served > 0 && _server.Lifetime.StopRequested)
             return _conn.ReceiveMore(_server.StopGraceDeadline) == ReceiveStatus.Data;
-        if (served > 0 && OthersWaiting()) return false;
-        return NextRequestHere(fresh: served == 0 && !resumed);
+        if (served > 0) return NextRequestOrOthers();
+        return NextRequestHere(fresh: !resumed);
     }
 
     /// <summary>
-    /// Fairness: true when another client waits for a thread (a parked connection spoke, a new one is
-    /// in the accept queue, or a stop was asked): the current connection is then parked and joins the
-    /// queue instead of being served again at once. Without this, under load each thread kept serving
-    /// the client whose next request was always there by the time it looked (while the other thread
-    /// held the GIL), and the rest starved: p99 of tens of ms, max > 1 s with 16 clients on 4 threads.
-    /// One zero-timeout poll on this thread's own epoll set (readable when any of its sources is).
+    /// Between two requests of a keep-alive client: waits for that client's next request for as
+    /// long as nobody else needs this thread (up to the keep-alive idle timeout, after which the
+    /// connection is closed as the pool would close it: _idleExpired), in one poll over the
+    /// connection and this thread's own epoll set. The thread wakes straight on its client's socket
+    /// (one wake-up and one recv per request, as a thread blocked on its connection would), yet a
+    /// new connection, a parked client that spoke or a stop wakes it at once, and then the client
+    /// is parked (false) and joins the queue instead of being served again at once (fairness: without
+    /// it, under load each thread kept serving the client whose next request was always there by the
+    /// time it looked, while the other thread held the GIL, and the rest starved: p99 of tens of ms,
+    /// max > 1 s with 16 clients on 4 threads). When both are ready, the others win. A thread in this
+    /// poll is not in epoll_wait, so an exclusive wake-up for a new connection goes to a thread of
+    /// any worker that is (the kernel only counts epoll_wait sleepers), and this one races it.
     /// </summary>
-    private bool OthersWaiting()
+    private bool NextRequestOrOthers()
     {
-        var pfd = new Libc.PollFd { Fd = _epoll, Events = Libc.POLLIN };
-        return Libc.Poll(&pfd, 1, 0) > 0;
+        long deadline = Environment.TickCount64 + _server.KeepAlive.IdleTimeoutMs;
+        var fds = stackalloc Libc.PollFd[2];
+        while (true)
+        {
+            fds[0] = new Libc.PollFd { Fd = _conn.Fd, Events = Libc.POLLIN };
+            fds[1] = new Libc.PollFd { Fd = _epoll, Events = Libc.POLLIN };
+            long left = deadline - Environment.TickCount64;
+            int r = Libc.Poll(fds, 2, (int)Math.Max(0, left));
+            if (r < 0 && r != -Errno.EINTR) return false;
+            if (fds[1].Revents != 0)
+                return _server.Lifetime.StopRequested
+                    && _conn.ReceiveMore(_server.StopGraceDeadline) == ReceiveStatus.Data;
+            if (fds[0].Revents != 0) return _conn.ReceiveMore(Environment.TickCount64) == ReceiveStatus.Data;
+            if (r == 0 && left <= 0) { _idleExpired = true; return false; }
+        }
     }
+
+    /// <summary>Set when a keep-alive client stayed silent for the whole idle timeout: close, do not park.</summary>
+    private bool _idleExpired;
 
     /// <summary>
     /// Whether the next request's first bytes are here. Between requests: one non-waiting read (a
