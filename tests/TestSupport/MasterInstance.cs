@@ -1,7 +1,8 @@
 // A dotnetwsgi master a test starts (the published binary, or a test host of the same master code) in
 // a temp dir of its own: output, readiness by a polled request, worker pids from the master's
-// scoreboard (never from log text), and Dispose ending the master and every worker by PID (also after
-// a failed assertion, also workers orphaned by a killed master).
+// scoreboard and mule and spooler pids from the environment the master gave them (never from log
+// text), and Dispose ending the master and every worker by PID (also after a failed assertion, also
+// workers orphaned by a killed master).
 
 using DotnetWsgi.Native;
 using DotnetWsgi.Native.Interop;
@@ -33,6 +34,8 @@ public class MasterInstance : IDisposable
     public string Ini => Path.Combine(Dir, "app.ini");
     /// <summary>The instance's HTTP socket port (Get and WaitServing use it): a free loopback port unless the test sets its own.</summary>
     public int Port { get; init; } = Repo.FreePort();
+    /// <summary>What WaitServing requests until it is answered.</summary>
+    public string ReadyPath { get; init; } = "/pid";
     public TestProcess Process => _process ?? throw new InvalidOperationException("not started");
     public int Pid => Process.Pid;
     public bool HasExited => Process.HasExited;
@@ -68,6 +71,23 @@ public class MasterInstance : IDisposable
                     pids.Add(pid);
                     Process.Track(pid);
                 }
+        return pids;
+    }
+
+    /// <summary>
+    /// The live children of this master started with `variable` (= value, when given) in their
+    /// environment: how the master tells a mule or a spooler what to be. Each is remembered for Dispose.
+    /// </summary>
+    public HashSet<int> ChildPidsWith(string variable, string? value = null)
+    {
+        var pids = new HashSet<int>();
+        if (_process is null) return pids;
+        foreach (int pid in ProcessTree.Children(Pid))
+            if (ProcessTree.IsAlive(pid) && ProcessTree.EnvironmentVariable(pid, variable) is { } v && (value is null || v == value))
+            {
+                pids.Add(pid);
+                Process.Track(pid);
+            }
         return pids;
     }
 
@@ -109,7 +129,7 @@ public static class MasterInstanceWaits
     public static T WaitServing<T>(this T m, bool daemon = false) where T : MasterInstance => OrDispose(m, () => Wait.Until(() =>
     {
         if (!daemon && m.Process.HasExited) throw new InvalidOperationException($"master exited {m.Process.WaitForExit()}:\n{m.Output}");
-        try { m.Get("/pid"); return true; } catch (HttpRequestException) { return false; }
+        try { m.Get(m.ReadyPath); return true; } catch (HttpRequestException) { return false; }
     }, "the instance to answer"));
 
     public static T WaitForPort<T>(this T m, int port) where T : MasterInstance => OrDispose(m, () => m.Process.WaitForPort(port));

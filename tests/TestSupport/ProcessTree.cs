@@ -22,6 +22,16 @@ public static class ProcessTree
         return new ProcStat(pid, int.Parse(f[1]), f[0][0], long.Parse(f[19]));
     }
 
+    /// <summary>A variable of the environment pid was started with (/proc/PID/environ); null if unset or the process is gone.</summary>
+    public static string? EnvironmentVariable(int pid, string name)
+    {
+        string text;
+        try { text = File.ReadAllText($"/proc/{pid}/environ"); }
+        catch (IOException) { return null; }
+        catch (UnauthorizedAccessException) { return null; }
+        return text.Split('\0').FirstOrDefault(e => e.StartsWith(name + "=", StringComparison.Ordinal))?[(name.Length + 1)..];
+    }
+
     /// <summary>Running (exists and is no zombie).</summary>
     public static bool IsAlive(int pid) => Stat(pid) is { State: not 'Z' and not 'X' };
 

@@ -44,6 +44,19 @@ public sealed class StatsJsonWriter(bool minified)
 
     public void CloseList() => Close(']');
 
+    /// <summary>A list of objects under key, one an item, each item's fields written by fields.</summary>
+    public void ObjectList<T>(string key, IEnumerable<T> items, Action<T> fields)
+    {
+        OpenList(key);
+        foreach (var item in items)
+        {
+            OpenObject();
+            fields(item);
+            CloseObject();
+        }
+        CloseList();
+    }
+
     public void Value(string key, long value)
     {
         BeginItem();

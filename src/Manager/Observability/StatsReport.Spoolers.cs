@@ -16,18 +16,15 @@ public sealed partial class StatsReport
     private void WriteSpoolers(StatsJsonWriter w)
     {
         var spoolers = Spoolers();
-        if (spoolers.Count == 0) return;
-        w.OpenList("spoolers");
-        foreach (var s in spoolers)
-        {
-            w.OpenObject();
-            w.Value("dir", s.Dir);
-            w.Value("pid", s.Pid);
-            w.Value("tasks", s.Tasks);
-            w.Value("respawns", s.Respawns);
-            w.Value("running", s.Running ? 1 : 0);
-            w.CloseObject();
-        }
-        w.CloseList();
+        if (spoolers.Count > 0) w.ObjectList("spoolers", spoolers, s => WriteSpooler(w, s));
+    }
+
+    private static void WriteSpooler(StatsJsonWriter w, SpoolerView s)
+    {
+        w.Value("dir", s.Dir);
+        w.Value("pid", s.Pid);
+        w.Value("tasks", s.Tasks);
+        w.Value("respawns", s.Respawns);
+        w.Value("running", s.Running ? 1 : 0);
     }
 }

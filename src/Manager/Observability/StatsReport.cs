@@ -61,34 +61,20 @@ public sealed partial class StatsReport(ServerOptions options, StatsIdentity ide
         return busy;
     }
 
-    private static void WriteLocks(StatsJsonWriter w)
-    {
-        w.OpenList("locks");
-        foreach (var name in LockNames)
-        {
-            w.OpenObject();
-            w.Value(name, 0);
-            w.CloseObject();
-        }
-        w.CloseList();
-    }
+    private static void WriteLocks(StatsJsonWriter w) => w.ObjectList("locks", LockNames, name => w.Value(name, 0));
 
     private static void WriteSockets(StatsJsonWriter w, IReadOnlyList<ListenerView> listeners, long[] queues)
     {
-        w.OpenList("sockets");
-        for (int i = 0; i < listeners.Count; i++)
+        w.ObjectList("sockets", listeners.Zip(queues), s =>
         {
-            var l = listeners[i];
-            w.OpenObject();
+            var (l, queue) = s;
             w.Value("name", l.Name);
             w.Value("proto", l.Protocol == SocketProtocol.Http ? "http" : "uwsgi");
-            w.Value("queue", queues[i]);
+            w.Value("queue", queue);
             w.Value("max_queue", l.Backlog);
             w.Value("shared", 0);
             w.Value("can_offload", 0);
-            w.CloseObject();
-        }
-        w.CloseList();
+        });
     }
 
     private void WriteWorker(StatsJsonWriter w, WorkerView worker, bool paused)

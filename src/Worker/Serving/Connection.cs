@@ -138,20 +138,30 @@ public sealed unsafe class Connection
             nint n = Libc.SendV(Fd, iov, count);
             if (n == -Errno.EAGAIN)
             {
-                blocking?.Leave();
-                ReceiveStatus wait;
-                try { wait = Wait(Libc.POLLOUT, deadline); }
-                finally { blocking?.Enter(); }
-                if (wait == ReceiveStatus.TimedOut) throw new IOException("write timeout (socket-timeout)");
-                if (wait != ReceiveStatus.Data) throw new IOException("write error");
+                WaitWritable(deadline, blocking);
                 continue;
             }
-            if (n < 0) throw new IOException(n == -Libc.EPIPE || n == -Libc.ECONNRESET ? "client disconnected" : $"write error (errno {-n})");
+            if (n < 0) throw WriteError(n, "write");
             deadline = Deadline();
             while (count > 0 && n >= (nint)iov->Length) { n -= (nint)iov->Length; iov++; count--; }
             if (count > 0) { iov->Base += n; iov->Length -= (nuint)n; }
         }
     }
+
+    /// <summary>Waits until the socket takes more bytes, the GIL (blocking) released meanwhile; the
+    /// write deadline or a socket error ends the send with an IOException.</summary>
+    private void WaitWritable(long deadline, IBlockingHook? blocking)
+    {
+        blocking?.Leave();
+        ReceiveStatus wait;
+        try { wait = Wait(Libc.POLLOUT, deadline); }
+        finally { blocking?.Enter(); }
+        if (wait == ReceiveStatus.TimedOut) throw new IOException("write timeout (socket-timeout)");
+        if (wait != ReceiveStatus.Data) throw new IOException("write error");
+    }
+
+    private static IOException WriteError(nint result, string call)
+        => new(result == -Libc.EPIPE || result == -Libc.ECONNRESET ? "client disconnected" : $"{call} error (errno {-result})");
 
     /// <summary>
     /// Sends count bytes of a regular file from offset with sendfile(2) (no copy through user space),
@@ -166,15 +176,10 @@ public sealed unsafe class Connection
             nint n = Libc.SendFile(Fd, fileFd, &offset, (nuint)Math.Min(count - sent, 1L << 30));
             if (n == -Errno.EAGAIN)
             {
-                blocking?.Leave();
-                ReceiveStatus wait;
-                try { wait = Wait(Libc.POLLOUT, deadline); }
-                finally { blocking?.Enter(); }
-                if (wait == ReceiveStatus.TimedOut) throw new IOException("write timeout (socket-timeout)");
-                if (wait != ReceiveStatus.Data) throw new IOException("write error");
+                WaitWritable(deadline, blocking);
                 continue;
             }
-            if (n < 0) throw new IOException(n == -Libc.EPIPE || n == -Libc.ECONNRESET ? "client disconnected" : $"sendfile error (errno {-n})");
+            if (n < 0) throw WriteError(n, "sendfile");
             if (n == 0) break; // the file is shorter than it was
             sent += n;
             deadline = Deadline();

@@ -5,7 +5,6 @@ namespace DotnetWsgi.Config.Tests.Options;
 
 public sealed class CacheSpecTests : IDisposable
 {
-    private const string App = "[uwsgi]\nsocket = :9000\nmodule = app\n";
     private readonly TestConfig _config = new();
 
     public void Dispose() => _config.Dispose();
@@ -13,7 +12,7 @@ public sealed class CacheSpecTests : IDisposable
     [Fact]
     public void Cache2_AndTheOldCache_BecomeSpecs_WithUwsgisDefaults()
     {
-        var options = _config.Options(App + "cache = 10\ncache-blocksize = 512\ncache2 = name=s,items=100,blocksize=64,keysize=32,purge_lru=1\ncache2 = name=t,items=5\n");
+        var options = _config.Options(TestConfig.App + "cache = 10\ncache-blocksize = 512\ncache2 = name=s,items=100,blocksize=64,keysize=32,purge_lru=1\ncache2 = name=t,items=5\n");
         var specs = CacheSpec.All(options, out string? error);
         Assert.Null(error);
         Assert.Equal(
@@ -28,8 +27,7 @@ public sealed class CacheSpecTests : IDisposable
     [InlineData("name=x,items=10,blocksize=big", "'blocksize' must be a whole number of bytes")]
     public void BadCache2_IsAConfigError_NamingTheProblem(string spec, string message)
     {
-        _config.Write("t.ini", App + $"cache2 = {spec}\n");
-        var result = _config.Load("t.ini");
+        var result = _config.LoadApp($"cache2 = {spec}\n");
         Assert.False(result.Succeeded);
         Assert.Contains(message, TestConfig.Lines(result));
     }
@@ -37,7 +35,6 @@ public sealed class CacheSpecTests : IDisposable
     [Fact]
     public void TwoCachesWithOneName_AreAnError()
     {
-        _config.Write("t.ini", App + "cache2 = name=x,items=4\ncache2 = name=x,items=8\n");
-        Assert.Contains("a cache named 'x' is already defined", TestConfig.Lines(_config.Load("t.ini")));
+        Assert.Contains("a cache named 'x' is already defined", TestConfig.Lines(_config.LoadApp("cache2 = name=x,items=4\ncache2 = name=x,items=8\n")));
     }
 }

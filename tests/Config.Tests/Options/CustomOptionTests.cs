@@ -8,16 +8,11 @@ namespace DotnetWsgi.Config.Tests.Options;
 
 public sealed class CustomOptionTests : IDisposable
 {
-    private const string App = "[uwsgi]\nsocket = :9000\nmodule = app\n";
     private readonly TestConfig _config = new();
 
     public void Dispose() => _config.Dispose();
 
-    private ConfigResult Load(string lines)
-    {
-        _config.Write("t.ini", App + lines);
-        return _config.Load("t.ini");
-    }
+    private ConfigResult Load(string lines) => _config.LoadApp(lines);
 
     [Fact]
     public void FarFromEveryOption_IsKeptInOrder_WithOneNoticePerKey()

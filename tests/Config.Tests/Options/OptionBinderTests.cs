@@ -5,16 +5,11 @@ namespace DotnetWsgi.Config.Tests.Options;
 
 public sealed class OptionBinderTests : IDisposable
 {
-    private const string App = "[uwsgi]\nsocket = :9000\nmodule = app\n";
     private readonly TestConfig _config = new();
 
     public void Dispose() => _config.Dispose();
 
-    private ConfigResult Load(string lines)
-    {
-        _config.Write("t.ini", App + lines);
-        return _config.Load("t.ini");
-    }
+    private ConfigResult Load(string lines) => _config.LoadApp(lines);
 
     [Fact]
     public void Scalars_LastWins_Lists_Accumulate()

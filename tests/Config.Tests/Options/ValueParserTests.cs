@@ -6,16 +6,11 @@ namespace DotnetWsgi.Config.Tests.Options;
 // Typed values and their exact error messages, through a file so locations are checked too.
 public sealed class ValueParserTests : IDisposable
 {
-    private const string App = "[uwsgi]\nsocket = :9000\nmodule = app\n";
     private readonly TestConfig _config = new();
 
     public void Dispose() => _config.Dispose();
 
-    private ConfigResult Load(string lines)
-    {
-        _config.Write("t.ini", App + lines);
-        return _config.Load("t.ini");
-    }
+    private ConfigResult Load(string lines) => _config.LoadApp(lines);
 
     [Theory]
     [InlineData("true", true)] [InlineData("YES", true)] [InlineData("on", true)] [InlineData("1", true)] [InlineData("", true)]

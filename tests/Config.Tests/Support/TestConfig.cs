@@ -21,7 +21,17 @@ public sealed class TestConfig : IDisposable
         return path;
     }
 
+    /// <summary>A minimal valid section (a socket and an app) that a test appends the lines it is about to.</summary>
+    public const string App = "[uwsgi]\nsocket = :9000\nmodule = app\n";
+
     public ConfigResult Load(params string[] args) => Load(args, new Dictionary<string, string>());
+
+    /// <summary>Loads App followed by lines, from t.ini in Dir.</summary>
+    public ConfigResult LoadApp(string lines)
+    {
+        Write("t.ini", App + lines);
+        return Load("t.ini");
+    }
 
     public ConfigResult Load(string[] args, Dictionary<string, string> environment)
         => ConfigLoader.Load(args, environment, Dir, Machine with { WorkingDirectory = Dir });

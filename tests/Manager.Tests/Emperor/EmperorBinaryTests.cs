@@ -29,15 +29,14 @@ public class EmperorBinaryTests
 
         // touch: a graceful reload in place: same vassal master, a new worker, no failed request
         int workerA = emperor.WorkerPid(portA)!.Value;
-        using (var load = new LoadLoop(portA, "/pid"))
+        using (var load = new LoadGenerator(portA, "/pid"))
         {
-            Wait.Until(() => load.Ok > 5, "requests before the touch");
+            Wait.Until(() => load.Answered > 5, "requests before the touch");
             File.SetLastWriteTimeUtc(Path.Combine(emperor.Vassals, "a.ini"), DateTime.UtcNow.AddSeconds(5));
             emperor.Process.WaitAlive(() => emperor.WorkerPid(portA) is int w && w != workerA && !ProcessTree.IsAlive(workerA), "a new worker for a.ini", Long);
-            int ok = load.Ok;
-            Wait.Until(() => load.Ok > ok + 5, "requests after the reload");
-            load.Stop();
-            Assert.True(load.Failed == 0, $"{load.Failed} requests failed during the reload: {load.Errors}");
+            int ok = load.Answered;
+            Wait.Until(() => load.Answered > ok + 5, "requests after the reload");
+            load.StopAndAssertNoneFailed();
         }
         Assert.Equal(masterA, emperor.VassalPid("a.ini"));
         emperor.Process.WaitLogged("[emperor] reload the dotnetwsgi instance a.ini");

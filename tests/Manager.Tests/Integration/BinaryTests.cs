@@ -29,14 +29,13 @@ public class BinaryTests
         using var dn = new BinaryInstance(4, "master-fifo = fifo0").WaitServing();
         Wait.Until(() => dn.WorkerPids().Count == 4, "four workers");
         var before = dn.WorkerPids();
-        using var load = new LoadLoop(dn.Port, "/pid");
-        Wait.Until(() => load.Ok > 10, "requests before the reload");
+        using var load = new LoadGenerator(dn.Port, "/pid");
+        Wait.Until(() => load.Answered > 10, "requests before the reload");
         File.WriteAllText(Path.Combine(dn.Dir, "fifo0"), "c");
         Wait.Until(() => dn.Logged("chain reloading complete"), "the chain reload", TimeSpan.FromSeconds(120));
-        int ok = load.Ok;
-        Wait.Until(() => load.Ok > ok + 10, "requests after the reload");
-        load.Stop();
-        Assert.True(load.Failed == 0, $"{load.Failed} failed: {load.Errors}");
+        int ok = load.Answered;
+        Wait.Until(() => load.Answered > ok + 10, "requests after the reload");
+        load.StopAndAssertNoneFailed();
         Wait.Until(() => !dn.WorkerPids().Overlaps(before) && dn.WorkerPids().Count == 4, "every old worker to be gone");
     }
 
@@ -73,13 +72,13 @@ public class BinaryTests
     public void KilledWorker_UnderLoad_IsRespawned()
     {
         using var dn = new BinaryInstance(2).WaitServing();
-        using var load = new LoadLoop(dn.Port, "/pid", clients: 1);
-        Wait.Until(() => load.Ok > 5 && dn.WorkerPids().Count == 2, "load on two workers");
+        using var load = new LoadGenerator(dn.Port, "/pid", clients: 1);
+        Wait.Until(() => load.Answered > 5 && dn.WorkerPids().Count == 2, "load on two workers");
         int victim = dn.WorkerPids().First();
         Libc.Kill(victim, Signals.SIGKILL);
         Wait.Until(() => dn.Logged($"DAMN ! worker") && dn.WorkerPids().Count == 2, "the respawn");
-        int ok = load.Ok;
-        Wait.Until(() => load.Ok > ok + 5, "requests after the respawn");
+        int ok = load.Answered;
+        Wait.Until(() => load.Answered > ok + 5, "requests after the respawn");
     }
 
     [BinaryFact]

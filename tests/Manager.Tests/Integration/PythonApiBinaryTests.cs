@@ -57,18 +57,21 @@ public class PythonApiBinaryTests
     {
         using var dn = new PythonApiInstance().WaitServing();
         Assert.True(dn.Get("/set?kept=yes").GetProperty("stored").GetBoolean());
-        var before = dn.SpawnedPids("uWSGI worker");
+        Wait.Until(() => dn.WorkerPids().Count == 2 && dn.MulePids(1).Count == 1, "two workers and the mule");
+        var before = dn.WorkerPids();
+        int oldMule = dn.MulePids(1).Single();
         Assert.Equal(0, ControlCommands.Reload(dn.PidfilePath, TextWriter.Null));
-        Wait.Until(() => dn.SpawnedPids("uWSGI worker").Count >= before.Count + 2 && before.All(p => !RecordingLauncher.IsAlive(p)), "a new generation of workers", TimeSpan.FromSeconds(90));
+        Wait.Until(() => dn.WorkerPids() is { Count: 2 } now && !now.Overlaps(before) && !before.Any(ProcessTree.IsAlive), "a new generation of workers", TimeSpan.FromSeconds(90));
         Assert.DoesNotContain(dn.Get("/get?kept").GetProperty("pid").GetInt32(), before);
         Assert.Equal("yes", dn.Get("/get?kept").GetProperty("value").GetString());
-        Wait.Until(() => dn.SpawnedPids("mule 1").Count == 2 && !RecordingLauncher.IsAlive(dn.SpawnedPids("mule 1")[0]), "the old mule replaced");
+        Wait.Until(() => dn.MulePids(1) is { Count: 1 } mules && !mules.Contains(oldMule), "the old mule replaced");
+        int newMule = dn.MulePids(1).Single();
         Wait.Until(() =>
         {
             dn.Get("/mule?reloaded");
             return File.Exists(dn.OutFile("mule-reloaded")) && File.ReadAllText(dn.OutFile("mule-reloaded")).Length > 0;
         }, "the new mule to run a function");
-        Assert.EndsWith($" {dn.SpawnedPids("mule 1")[1]}", File.ReadAllText(dn.OutFile("mule-reloaded")));
+        Assert.EndsWith($" {newMule}", File.ReadAllText(dn.OutFile("mule-reloaded")));
     }
 
     [BinaryFact]
@@ -85,8 +88,10 @@ public class PythonApiBinaryTests
     {
         using var dn = new PythonApiInstance().WaitServing();
         Wait.Until(() => dn.Count("mule 1 ready") == 1, "the mule");
-        Libc.Kill(dn.SpawnedPids("mule 1")[0], Signals.SIGKILL);
-        Wait.Until(() => dn.SpawnedPids("mule 1").Count == 2 && dn.Count("mule 1 ready") >= 2, "the mule restarted");
+        Wait.Until(() => dn.MulePids(1).Count == 1, "the mule process");
+        int mule = dn.MulePids(1).Single();
+        Libc.Kill(mule, Signals.SIGKILL);
+        Wait.Until(() => dn.MulePids(1) is { Count: 1 } mules && !mules.Contains(mule) && dn.Count("mule 1 ready") >= 2, "the mule restarted");
         Wait.Until(() =>
         {
             dn.Get("/mule?again");
@@ -118,9 +123,7 @@ public class PythonApiBinaryTests
         dn.Get("/set?a=1");
         dn.Get("/get?a");
         dn.Get("/get?missing");
-        using var client = new System.Net.Sockets.TcpClient("127.0.0.1", statsPort);
-        using var reader = new StreamReader(client.GetStream());
-        var caches = System.Text.Json.JsonDocument.Parse(reader.ReadToEnd()).RootElement.GetProperty("caches");
+        var caches = StatsReader.Read(statsPort).GetProperty("caches");
         var shared = Assert.Single(caches.EnumerateArray());
         Assert.Equal("shared", shared.GetProperty("name").GetString());
         Assert.Equal(100, shared.GetProperty("max_items").GetInt32());

@@ -1,34 +1,26 @@
 // The published dotnetwsgi serving apps/pyapi_app.py (uwsgidecorators, cache, spooler, a mule) from
-// a temp directory on a free 127.0.0.1 port. Dispose kills the master, its workers, mules and
-// spooler by the pids it logged.
+// a temp directory on a free 127.0.0.1 port (MasterInstance: worker pids from the scoreboard, every
+// process ended by PID). Mules and spoolers are found by the role the master wrote into their
+// environment, not by the lines it logged.
 
-using System.Diagnostics;
 using System.Text.Json;
-using System.Text.RegularExpressions;
-using DotnetWsgi.Manager.Tests.Nginx;
-using DotnetWsgi.Manager.Tests.Support;
-using DotnetWsgi.Native.Interop;
+using DotnetWsgi.Native.PythonApi;
 
 namespace DotnetWsgi.Manager.Tests.Integration;
 
-public sealed partial class PythonApiInstance : IDisposable
+public sealed class PythonApiInstance : MasterInstance
 {
-    private readonly List<string> _output = [];
-    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(60), DefaultRequestHeaders = { ConnectionClose = true } };
-    private readonly Process _process;
-
-    public string Dir { get; } = Directory.CreateTempSubdirectory("dnw-pyapi-").FullName;
     public string Out => Path.Combine(Dir, "out");
     public string SpoolDir => Path.Combine(Dir, "spool");
     public string PidfilePath => Path.Combine(Dir, "app.pid");
-    public int Port { get; } = Repo.FreePort();
 
     public PythonApiInstance(params string[] extra)
     {
+        ReadyPath = "/opt";
         Directory.CreateDirectory(Out);
         Directory.CreateDirectory(SpoolDir);
         File.Copy(Path.Combine(AppContext.BaseDirectory, "apps", "pyapi_app.py"), Path.Combine(Dir, "pyapi_app.py"));
-        File.WriteAllLines(Path.Combine(Dir, "app.ini"),
+        File.WriteAllLines(Ini,
         [
             "[uwsgi]",
             $"http-socket = 127.0.0.1:{Port}",
@@ -44,24 +36,13 @@ public sealed partial class PythonApiInstance : IDisposable
             $"env = OUT_DIR={Out}",
             .. extra,
         ]);
-        var info = new ProcessStartInfo(Repo.Binary)
-        {
-            RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false, WorkingDirectory = Dir,
-        };
-        info.ArgumentList.Add("app.ini");
-        _process = new Process { StartInfo = info };
-        _process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_output) _output.Add(e.Data); };
-        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_output) _output.Add(e.Data); };
-        _process.Start();
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
+        Start(Repo.Binary, ["app.ini"]);
     }
 
-    public List<string> Output { get { lock (_output) return [.. _output]; } }
     public int Count(string fragment) => Output.Count(l => l.Contains(fragment, StringComparison.Ordinal));
 
-    public JsonElement Get(string path)
-        => JsonDocument.Parse(_http.GetStringAsync($"http://127.0.0.1:{Port}{path}").GetAwaiter().GetResult()).RootElement;
+    /// <summary>The app answers JSON: the parsed answer (MasterInstance.Get gives the text).</summary>
+    public new JsonElement Get(string path) => JsonDocument.Parse(base.Get(path)).RootElement;
 
     /// <summary>
     /// Requests path until a worker other than notWorker answers. An idle kernel may hand every new
@@ -73,7 +54,7 @@ public sealed partial class PythonApiInstance : IDisposable
         JsonElement answer = default;
         Wait.Until(() =>
         {
-            var busy = _http.GetStringAsync($"http://127.0.0.1:{Port}/sleep?1");
+            var busy = Task.Run(() => base.Get("/sleep?1"));
             Thread.Sleep(200); // let the slow request be accepted first (a retry covers a slow start)
             answer = Get(path);
             busy.GetAwaiter().GetResult();
@@ -82,33 +63,11 @@ public sealed partial class PythonApiInstance : IDisposable
         return answer;
     }
 
-    public PythonApiInstance WaitServing()
-    {
-        Wait.Until(() =>
-        {
-            if (_process.HasExited) throw new InvalidOperationException($"dotnetwsgi exited {_process.ExitCode}:\n{string.Join("\n", Output)}");
-            try { Get("/opt"); return true; } catch (HttpRequestException) { return false; }
-        }, "dotnetwsgi to answer");
-        return this;
-    }
-
     public string OutFile(string name) => Path.Combine(Out, name);
 
-    /// <summary>Pids of a kind the master logged as spawned: "mule 1", "spooler", "uWSGI worker".</summary>
-    public List<int> SpawnedPids(string what)
-        => Output.Select(l => PidPattern().Match(l)).Where(m => m.Success && m.Groups[1].Value.StartsWith(what, StringComparison.Ordinal))
-            .Select(m => int.Parse(m.Groups[2].Value)).ToList();
+    /// <summary>The live processes of mule `id` (two for a moment while a reload replaces it).</summary>
+    public HashSet<int> MulePids(int id) => ChildPidsWith(PythonApiContract.MuleIdVar, id.ToString());
 
-    public void Dispose()
-    {
-        var pids = Output.Select(l => PidPattern().Match(l)).Where(m => m.Success).Select(m => int.Parse(m.Groups[2].Value)).ToList();
-        if (!_process.HasExited) Libc.Kill(_process.Id, Signals.SIGKILL);
-        foreach (int pid in pids) Libc.Kill(pid, Signals.SIGKILL);
-        _process.Dispose();
-        _http.Dispose();
-        try { Directory.Delete(Dir, true); } catch (IOException) { }
-    }
-
-    [GeneratedRegex(@"(?:spawned|Respawned) (uWSGI worker \d+|mule \d+[^(]*|spooler [^(]*) \((?:new )?pid: (\d+)")]
-    private static partial Regex PidPattern();
+    /// <summary>The live spooler processes.</summary>
+    public HashSet<int> SpoolerPids() => ChildPidsWith(PythonApiContract.SpoolerDirVar);
 }

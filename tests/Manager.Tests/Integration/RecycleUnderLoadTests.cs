@@ -2,11 +2,6 @@
 // same time. Recycling is replace-before-retire and staggered, so the stats never show an instant
 // without an accepting worker and no request fails.
 
-using System.Net.Sockets;
-using System.Text.Json;
-using DotnetWsgi.Manager.Tests.Nginx;
-using DotnetWsgi.Manager.Tests.Support;
-
 namespace DotnetWsgi.Manager.Tests.Integration;
 
 [Collection("real processes")]
@@ -17,20 +12,19 @@ public class RecycleUnderLoadTests
     {
         int statsPort = Repo.FreePort();
         using var dn = new BinaryInstance(4, "threads = 2", "max-requests = 50", "min-worker-lifetime = 1", $"stats = 127.0.0.1:{statsPort}").WaitServing();
-        Wait.Until(() => AcceptingWorkers(statsPort) == 4, "four accepting workers");
+        Wait.Until(() => StatsReader.Accepting(statsPort) == 4, "four accepting workers");
         int minAccepting = int.MaxValue, samples = 0;
-        using (var load = new LoadLoop(dn.Port, "/pid", clients: 4))
+        using (var load = new LoadGenerator(dn.Port, "/pid", clients: 4))
         {
             Wait.Until(() =>
             {
-                int accepting = AcceptingWorkers(statsPort);
+                int accepting = StatsReader.Accepting(statsPort);
                 samples++;
                 minAccepting = Math.Min(minAccepting, accepting);
                 Assert.True(accepting >= 1, $"no worker accepting at sample {samples}");
                 return Recycles(dn) >= 8;
             }, "eight recycles under load", TimeSpan.FromSeconds(180));
-            load.Stop();
-            Assert.True(load.Failed == 0, $"{load.Failed} of {load.Ok + load.Failed} requests failed: {load.Errors}");
+            load.StopAndAssertNoneFailed();
             Assert.True(load.Bodies.Count >= 8, $"only {load.Bodies.Count} worker pids answered across 8 recycles");
         }
         Assert.True(samples >= 10, $"only {samples} stats samples");
@@ -38,13 +32,4 @@ public class RecycleUnderLoadTests
     }
 
     private static int Recycles(BinaryInstance dn) => dn.Output.Count(l => l.Contains("replaced (recycle): its replacement accepts", StringComparison.Ordinal));
-
-    /// <summary>Workers the stats server reports accepting (one stats connection per call).</summary>
-    private static int AcceptingWorkers(int statsPort)
-    {
-        using var client = new TcpClient("127.0.0.1", statsPort);
-        using var stream = client.GetStream();
-        using var json = JsonDocument.Parse(stream);
-        return json.RootElement.GetProperty("workers").EnumerateArray().Count(w => w.GetProperty("accepting").GetInt32() == 1);
-    }
 }

@@ -3,7 +3,6 @@
 // `spooler-processes = 2` runs each job once, and the stats server lists each spooler process as
 // uWSGI 2.0.21 does. Every effect is a file the job writes.
 
-using System.Net.Sockets;
 using System.Text.Json;
 using DotnetWsgi.Manager.Tests.Support;
 using DotnetWsgi.Native.Interop;
@@ -37,11 +36,11 @@ public class SpoolerBinaryTests
     {
         int statsPort = Repo.FreePort();
         using var dn = new PythonApiInstance("spooler-processes = 2", $"stats = 127.0.0.1:{statsPort}").WaitServing();
-        Wait.Until(() => dn.SpawnedPids("spooler").Count == 2, "two spooler processes");
+        Wait.Until(() => dn.SpoolerPids().Count == 2, "two spooler processes");
         dn.Get("/spool-many?12");
         Wait.Until(() => Enumerable.Range(0, 12).All(i => File.Exists(dn.OutFile($"once-{i}")))
             && Directory.GetFiles(dn.SpoolDir, "uwsgi_spoolfile_on_*").Length == 0, "the twelve jobs");
-        var spoolerPids = dn.SpawnedPids("spooler");
+        var spoolerPids = dn.SpoolerPids();
         for (int i = 0; i < 12; i++)
         {
             var runs = Lines(dn, $"once-{i}");
@@ -52,7 +51,7 @@ public class SpoolerBinaryTests
         JsonElement spoolers = default;
         Wait.Until(() =>
         {
-            spoolers = Stats(statsPort).GetProperty("spoolers");
+            spoolers = StatsReader.Read(statsPort).GetProperty("spoolers");
             return spoolers.EnumerateArray().Sum(s => s.GetProperty("tasks").GetInt64()) == 12;
         }, "the stats to count the twelve tasks");
         Assert.Equal(2, spoolers.GetArrayLength());
@@ -66,20 +65,14 @@ public class SpoolerBinaryTests
         Assert.NotEqual(spoolers[0].GetProperty("pid").GetInt32(), spoolers[1].GetProperty("pid").GetInt32());
 
         // A killed spooler is restarted and counted in `respawns`, as uWSGI does.
-        Libc.Kill(spoolerPids[0], Signals.SIGKILL);
-        Wait.Until(() => dn.SpawnedPids("spooler").Count == 3, "the killed spooler restarted");
-        int replacement = dn.SpawnedPids("spooler")[2];
-        Wait.Until(() => Stats(statsPort).GetProperty("spoolers").EnumerateArray()
+        int killed = spoolerPids.First();
+        Libc.Kill(killed, Signals.SIGKILL);
+        Wait.Until(() => dn.SpoolerPids() is { Count: 2 } now && !now.Contains(killed), "the killed spooler restarted");
+        int replacement = dn.SpoolerPids().Except(spoolerPids).Single();
+        Wait.Until(() => StatsReader.Read(statsPort).GetProperty("spoolers").EnumerateArray()
             .Any(s => s.GetProperty("pid").GetInt32() == replacement && s.GetProperty("respawns").GetInt32() == 1), "the stats to show the respawn");
     }
 
     private static string[] Lines(PythonApiInstance dn, string name)
         => File.Exists(dn.OutFile(name)) ? File.ReadAllLines(dn.OutFile(name)).Where(l => l.Length > 0).ToArray() : [];
-
-    private static JsonElement Stats(int port)
-    {
-        using var client = new TcpClient("127.0.0.1", port);
-        using var reader = new StreamReader(client.GetStream());
-        return JsonDocument.Parse(reader.ReadToEnd()).RootElement.Clone();
-    }
 }

@@ -16,14 +16,13 @@ public class RealWorkerTests
         using var m = new StandInMaster(o => o with { Processes = 4 });
         m.WaitAccepting(4);
         var before = m.AcceptingPids();
-        using var load = new LoadLoop(m.Port, "/pid");
-        Wait.Until(() => load.Ok > 10, "requests before the reload");
+        using var load = new LoadGenerator(m.Port, "/pid");
+        Wait.Until(() => load.Answered > 10, "requests before the reload");
         m.Enqueue(MasterCommand.ChainReload);
         Wait.Until(() => m.Log.Contains("chain reloading complete"), "chain reload to complete", TimeSpan.FromSeconds(90));
-        int okAtEnd = load.Ok;
-        Wait.Until(() => load.Ok > okAtEnd + 10, "requests after the reload");
-        load.Stop();
-        Assert.True(load.Failed == 0, $"{load.Failed} failed requests: {load.Errors}");
+        int okAtEnd = load.Answered;
+        Wait.Until(() => load.Answered > okAtEnd + 10, "requests after the reload");
+        load.StopAndAssertNoneFailed();
         Assert.Empty(before.Intersect(m.AcceptingPids()));
         Assert.Equal(4, m.AcceptingPids().Count);
     }
@@ -73,14 +72,14 @@ public class RealWorkerTests
     {
         using var m = new StandInMaster(o => o with { Processes = 2 });
         m.WaitAccepting(2);
-        using var load = new LoadLoop(m.Port, "/pid", clients: 1);
-        Wait.Until(() => load.Ok > 5, "requests before the kill");
+        using var load = new LoadGenerator(m.Port, "/pid", clients: 1);
+        Wait.Until(() => load.Answered > 5, "requests before the kill");
         int victim = m.AcceptingPids().First();
         Libc.Kill(victim, Signals.SIGKILL);
         Wait.Until(() => m.Log.Contains($"DAMN ! worker") && m.Log.Contains("Respawned uWSGI worker"), "the respawn");
         Wait.Until(() => m.AcceptingWorkers() == 2 && !m.AcceptingPids().Contains(victim), "two accepting workers again");
-        int ok = load.Ok;
-        Wait.Until(() => load.Ok > ok + 5, "requests after the respawn");
+        int ok = load.Answered;
+        Wait.Until(() => load.Answered > ok + 5, "requests after the respawn");
     }
 
     [PythonFact]
@@ -103,13 +102,12 @@ public class RealWorkerTests
         using var m = new StandInMaster(o => o with { Processes = 2 }, reload: o => new ConfigResult(o, []));
         m.WaitAccepting(2);
         Assert.Equal("v1", m.Get("/version"));
-        using var load = new LoadLoop(m.Port, "/version");
+        using var load = new LoadGenerator(m.Port, "/version");
         File.WriteAllText(m.AppFile, File.ReadAllText(m.AppFile).Replace("VERSION = \"v1\"", "VERSION = \"v2\""));
         m.Enqueue(MasterCommand.GracefulReload);
         Wait.Until(() => load.Bodies.Contains("v2"), "the new code to answer");
         Wait.Until(() => m.Log.Contains("killed successfully") || m.Log.Contains("buried"), "the old workers to go");
-        load.Stop();
-        Assert.True(load.Failed == 0, $"{load.Failed} failed requests: {load.Errors}");
+        load.StopAndAssertNoneFailed();
         Wait.Until(() => m.Get("/version") == "v2" && m.Get("/version") == "v2", "only new workers answering");
     }
 

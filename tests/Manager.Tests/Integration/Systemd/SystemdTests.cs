@@ -37,7 +37,7 @@ public sealed class SystemdTests : IDisposable
     {
         using var notify = new NotifyListener(Path.Combine(_dir, "notify.sock"));
         string app = GatedApp();
-        using var dn = new SystemdInstance(_dir, Repo.FreePort(), [$"wsgi-file = {app}", "processes = 1"],
+        using var dn = new SystemdInstance(Repo.FreePort(), [$"wsgi-file = {app}", "processes = 1"],
             new Dictionary<string, string> { ["NOTIFY_SOCKET"] = notify.NotifySocket });
 
         Wait.Until(() => dn.Logged("app import waiting for the gate"), "the worker to be importing the app");
@@ -67,7 +67,7 @@ public sealed class SystemdTests : IDisposable
     {
         using var notify = new NotifyListener($"@dnw-notify-{Guid.NewGuid():N}");
         File.Copy(Path.Combine(AppContext.BaseDirectory, "apps", "app.py"), Path.Combine(_dir, "app.py"));
-        using var dn = new SystemdInstance(_dir, Repo.FreePort(), [$"wsgi-file = {Path.Combine(_dir, "app.py")}", "processes = 1"],
+        using var dn = new SystemdInstance(Repo.FreePort(), [$"wsgi-file = {Path.Combine(_dir, "app.py")}", "processes = 1"],
             new Dictionary<string, string> { ["NOTIFY_SOCKET"] = notify.NotifySocket, ["WATCHDOG_USEC"] = "400000" });
         Wait.Until(() => notify.Lines.Contains("READY=1"), "READY=1");
         Wait.Until(() => notify.Lines.Count(l => l == "WATCHDOG=1") >= 3, "three watchdog pings");
@@ -82,12 +82,12 @@ public sealed class SystemdTests : IDisposable
         // systemd-socket-activate binds both ports, and starts the binary on the first connection with
         // LISTEN_FDS=2: the configured port must be served from the passed socket (binding it again
         // would fail: it is in use), the other one left alone.
-        using var dn = new SystemdInstance(_dir, port, [$"wsgi-file = {Path.Combine(_dir, "app.py")}", "processes = 1"],
+        using var dn = new SystemdInstance(port, [$"wsgi-file = {Path.Combine(_dir, "app.py")}", "processes = 1"],
             new Dictionary<string, string>(), ["/usr/bin/systemd-socket-activate", "-l", $"127.0.0.1:{port}", "-l", $"127.0.0.1:{unrelated}"]);
         Wait.Until(() => dn.Logged($"Listening on 127.0.0.1:{port}"), "systemd-socket-activate to listen");
         Assert.NotEmpty(dn.Get("/pid"));
-        Assert.True(dn.Logged($"inherited from systemd: TCP address 127.0.0.1:{port}"), string.Join("\n", dn.Output));
-        Assert.True(dn.Logged($"127.0.0.1:{unrelated}), which no configured socket names: not used"), string.Join("\n", dn.Output));
+        Assert.True(dn.Logged($"inherited from systemd: TCP address 127.0.0.1:{port}"), dn.Output.ToString());
+        Assert.True(dn.Logged($"127.0.0.1:{unrelated}), which no configured socket names: not used"), dn.Output.ToString());
         Assert.Equal(0, Libc.Kill(dn.Pid, Signals.SIGTERM));
         Assert.Equal(0, dn.WaitForExit());
     }
