@@ -19,7 +19,11 @@ using DotnetWsgi.Worker.Hosting;
 namespace DotnetWsgi.Worker.Python;
 
 /// <summary>The loaded library and the interpreter it belongs to.</summary>
-internal sealed record LibPython(IntPtr Handle, string Path, string? Interpreter);
+internal sealed record LibPython(IntPtr Handle, string Path, string? Interpreter, bool Recorded = false)
+{
+    /// <summary>How it was found, for the start-up debug line.</summary>
+    public string How => Recorded ? "recorded by an earlier worker" : Interpreter is null ? "configured or well-known path" : $"named by {Interpreter}";
+}
 
 internal static class LibPythonLocator
 {
@@ -42,7 +46,7 @@ internal static class LibPythonLocator
         if (options.Home is { } home && !Directory.Exists(home))
             throw new AppLoadException($"home (virtualenv) {home} does not exist");
         string interpreter = InterpreterFor(options);
-        if (cache?.Lookup(interpreter) is { } recorded && TryLoad(recorded, interpreter, tried) is { } known) return known;
+        if (cache?.Lookup(interpreter) is { } recorded && TryLoad(recorded, interpreter, tried) is { } known) return known with { Recorded = true };
         foreach (var candidate in AskInterpreter(interpreter, tried))
         {
             if (TryLoad(candidate, interpreter, tried) is not { } lib) continue;

@@ -43,7 +43,7 @@ internal sealed unsafe class PythonRuntime
         {
             if (_instance is { } running) return running;
             var lib = LibPythonLocator.Load(options, libraryCache);
-            log.Debug("startup: libpython located and loaded at +{Ms} ms", StartupClock.ElapsedMs);
+            log.Debug("startup: libpython located and loaded at +{Ms} ms ({Library}, {How})", StartupClock.ElapsedMs, lib.Path, lib.How);
             Py.Bind(lib.Handle, lib.Path);
             if (Py.Py_IsInitialized() != 0)
                 throw new AppLoadException($"libpython {lib.Path} is already initialised in this process by someone else");

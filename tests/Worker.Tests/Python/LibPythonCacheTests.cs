@@ -31,6 +31,7 @@ public sealed class LibPythonCacheTests : IDisposable
 
         var lib = LibPythonLocator.Load(new ServerOptions(), [], cache);
 
+        Assert.False(lib.Recorded);
         Assert.Equal(lib.Path, cache.Lookup(LibPythonLocator.DefaultInterpreter));
     }
 
@@ -47,6 +48,8 @@ public sealed class LibPythonCacheTests : IDisposable
 
         Assert.Equal(Library, lib.Path);
         Assert.Equal(mute, lib.Interpreter);
+        Assert.True(lib.Recorded);
+        Assert.Equal("recorded by an earlier worker", lib.How);
     }
 
     [Fact]
