@@ -4,7 +4,9 @@
 //   2. `home` (virtualenv/venv/pyhome): ask <home>/bin/python for its LIBDIR/LDLIBRARY/INSTSONAME;
 //   3. `python-executable`, else /usr/bin/python3, asked the same way;
 //   4. well-known paths (/usr/lib/x86_64-linux-gnu/libpython3.*.so.1.0, /usr/local/lib, ...).
-// One short subprocess (python -I -S, no site import) answers in ~20 ms. The first library that
+// One short subprocess (python -I -S, no site import) answers in ~20 ms; a worker records the answer
+// in the master's run directory (LibPythonCache) and the workers started after it (respawns,
+// reloads, recycles) dlopen the recorded library without asking. The first library that
 // loads with RTLD_NOW|RTLD_GLOBAL wins (GLOBAL so C extension modules resolve libpython's
 // symbols); when none does, the AppLoadException lists every interpreter and path tried.
 
@@ -17,7 +19,11 @@ using DotnetWsgi.Worker.Hosting;
 namespace DotnetWsgi.Worker.Python;
 
 /// <summary>The loaded library and the interpreter it belongs to.</summary>
-internal sealed record LibPython(IntPtr Handle, string Path, string? Interpreter);
+internal sealed record LibPython(IntPtr Handle, string Path, string? Interpreter, bool Recorded = false)
+{
+    /// <summary>How it was found, for the start-up debug line.</summary>
+    public string How => Recorded ? "recorded by an earlier worker" : Interpreter is null ? "configured or well-known path" : $"named by {Interpreter}";
+}
 
 internal static class LibPythonLocator
 {
@@ -26,10 +32,12 @@ internal static class LibPythonLocator
     private static readonly string[] WellKnownDirs =
         ["/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib", "/usr/local/lib"];
 
-    public static LibPython Load(ServerOptions options) => Load(options, WellKnownDirs);
+    /// <param name="cache">Where a worker records what the interpreter answered, for the workers
+    /// started after it (LibPythonCache); null: always ask.</param>
+    public static LibPython Load(ServerOptions options, LibPythonCache? cache = null) => Load(options, WellKnownDirs, cache);
 
     // For testing: other well-known directories.
-    internal static LibPython Load(ServerOptions options, IReadOnlyList<string> wellKnownDirs)
+    internal static LibPython Load(ServerOptions options, IReadOnlyList<string> wellKnownDirs, LibPythonCache? cache = null)
     {
         var tried = new List<string>();
         if (options.PythonLibrary is { } explicitLib)
@@ -38,8 +46,13 @@ internal static class LibPythonLocator
         if (options.Home is { } home && !Directory.Exists(home))
             throw new AppLoadException($"home (virtualenv) {home} does not exist");
         string interpreter = InterpreterFor(options);
+        if (cache?.Lookup(interpreter) is { } recorded && TryLoad(recorded, interpreter, tried) is { } known) return known with { Recorded = true };
         foreach (var candidate in AskInterpreter(interpreter, tried))
-            if (TryLoad(candidate, interpreter, tried) is { } lib) return lib;
+        {
+            if (TryLoad(candidate, interpreter, tried) is not { } lib) continue;
+            cache?.Store(interpreter, candidate);
+            return lib;
+        }
         // A configured home names one installation: another Python's library would not match it
         // (and a wrong PYTHONHOME aborts the interpreter at start-up).
         if (options.Home is not null) throw Failure(tried);

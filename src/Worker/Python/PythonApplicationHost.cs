@@ -14,7 +14,8 @@ namespace DotnetWsgi.Worker.Python;
 
 /// <param name="workerId">This worker's id (uwsgi.worker_id()), from the worker contract parsed once at start; 0 outside a master.</param>
 /// <param name="masterPid">The master's pid (uwsgi.masterpid(), py-autoreload's target); 0 outside a master.</param>
-public sealed unsafe class PythonApplicationHost(ServerOptions options, Serilog.ILogger log, int workerId = 0, int masterPid = 0) : IApplicationHost
+/// <param name="libraryCache">Where the libpython the interpreter named is recorded for later workers (the master's run directory); null: none.</param>
+public sealed unsafe class PythonApplicationHost(ServerOptions options, Serilog.ILogger log, int workerId = 0, int masterPid = 0, string? libraryCache = null) : IApplicationHost
 {
     /// <summary>What `uwsgi.version` says: the uWSGI release we are compatible with.</summary>
     public const string UwsgiVersion = "2.0.21-dotnetwsgi";
@@ -26,7 +27,7 @@ public sealed unsafe class PythonApplicationHost(ServerOptions options, Serilog.
     {
         if (_gateway is not null) throw new InvalidOperationException("the application is already loaded");
         ChangeDirectory(options.Chdir, "chdir");
-        var runtime = PythonRuntime.Start(options, log);
+        var runtime = PythonRuntime.Start(options, log, libraryCache is null ? null : new LibPythonCache(libraryCache));
         log.Debug("startup: Python initialised at +{Ms} ms", StartupClock.ElapsedMs);
         var ts = runtime.Threads.Attach();
         try

@@ -37,13 +37,13 @@ internal sealed unsafe class PythonRuntime
     }
 
     /// <summary>Starts the interpreter on first use; later calls return the running one.</summary>
-    public static PythonRuntime Start(ServerOptions options, Serilog.ILogger log)
+    public static PythonRuntime Start(ServerOptions options, Serilog.ILogger log, LibPythonCache? libraryCache = null)
     {
         lock (StartLock)
         {
             if (_instance is { } running) return running;
-            var lib = LibPythonLocator.Load(options);
-            log.Debug("startup: libpython located and loaded at +{Ms} ms", StartupClock.ElapsedMs);
+            var lib = LibPythonLocator.Load(options, libraryCache);
+            log.Debug("startup: libpython located and loaded at +{Ms} ms ({Library}, {How})", StartupClock.ElapsedMs, lib.Path, lib.How);
             Py.Bind(lib.Handle, lib.Path);
             if (Py.Py_IsInitialized() != 0)
                 throw new AppLoadException($"libpython {lib.Path} is already initialised in this process by someone else");

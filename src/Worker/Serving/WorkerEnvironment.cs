@@ -28,6 +28,9 @@ public sealed record WorkerEnvironment(int WorkerId, long Generation, string Opt
         return new WorkerEnvironment(id, generation, config, fds, scoreboard, masterPid);
     }
 
+    /// <summary>The libpython record shared by this instance's workers: beside the options, in the master's run directory.</summary>
+    public string LibPythonCachePath => Path.Combine(Path.GetDirectoryName(Path.GetFullPath(OptionsPath)) ?? ".", "libpython");
+
     /// <summary>Pairs the inherited fds with the sockets of the options (same order).</summary>
     public List<Listener> Listeners(ServerOptions options)
     {

@@ -19,7 +19,7 @@ public static class WorkerProgram
 {
     /// <summary>The worker: the contract is read from the environment once, here, and passed on.</summary>
     public static int Run() => Run(Environment.GetEnvironmentVariable,
-        (env, options, log) => new PythonApplicationHost(options, log, env.WorkerId, env.MasterPid), null);
+        (env, options, log) => new PythonApplicationHost(options, log, env.WorkerId, env.MasterPid, env.LibPythonCachePath), null);
 
     /// <summary>
     /// For testing: the environment, the app host and the logger are injected. A master pid of 0
