@@ -2,8 +2,15 @@
 // buffering (readline, iteration); this reads the request body from the serving layer with the GIL
 // released. size < 0 reads to the end; partial returns after the first successful read (readline
 // must not wait for more than the client sent). Serving-layer errors surface as OSError.
+//
+// Every read lands straight in the bytes object the app gets: a bytes object is allocated
+// uninitialised (PyBytes_FromStringAndSize(NULL, n)), filled from the body without the GIL (the
+// serving layer receives into it directly once nothing is buffered), then shrunk in place to what
+// arrived. No managed staging buffer, so each body byte is copied once between the socket and Python
+// (plus, for at most a receive window of bytes that came with the request head, once out of the
+// connection buffer). A read of unknown length (chunked, or past a 16 MiB first allocation) grows the
+// object by doubling with _PyBytes_Resize (realloc: large blocks are remapped, not copied).
 
-using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using DotnetWsgi.Worker.Python.CPython;
@@ -12,13 +19,15 @@ namespace DotnetWsgi.Worker.Python;
 
 internal static unsafe partial class WsgiCallbacks
 {
+    /// <summary>First allocation for a read whose length is not known (chunked body, readline).</summary>
     private const int ReadBlock = 64 * 1024;
+    /// <summary>Largest first allocation, for a Content-Length body: a huge declared length grows by doubling.</summary>
     private const int DirectReadMax = 16 * 1024 * 1024;
+    private const int BytesMax = int.MaxValue - 64;
 
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     public static PyObj Read(PyObj self, PyObj* args, nint nargs)
     {
-        byte[]? buffer = null;
         try
         {
             if (nargs != 3) return Raise(Py.PyExc_TypeError, "_read(token, size, partial)");
@@ -29,56 +38,50 @@ internal static unsafe partial class WsgiCallbacks
             if (st is null || st.Token != token)
                 return Raise(Py.PyExc_OSError, "wsgi.input used after its request ended");
             bool partial = Py.PyObject_IsTrue(args[2]) == 1;
-            // The body never exceeds its Content-Length: a bigger read(n) needs no bigger buffer.
-            if (!partial && size > 0 && st.Ctx!.Body is { } body
-                && Math.Min(size, body.ContentLength ?? ReadBlock) is var direct and > 0 and <= DirectReadMax)
-                return ReadDirect(st, body, (int)direct, size);
-            int total;
-            try
-            {
-                using (Gil.Release())
-                    total = ReadBody(st.Ctx!.Body, size, partial, out buffer);
-            }
-            catch (Exception e)
-            {
-                return ReadFailed(st, e, size);
-            }
-            fixed (byte* p = buffer)
-                return Py.PyBytes_FromStringAndSize(p, total).Release();
+            return ReadDirect(st, st.Ctx!.Body, size, partial);
         }
         catch (Exception e)
         {
             return Raise(Py.PyExc_RuntimeError, $"wsgi.input failed: {e.Message}");
         }
-        finally
-        {
-            if (buffer is not null) ArrayPool<byte>.Shared.Return(buffer);
-        }
     }
 
     /// <summary>
-    /// read(n) straight into a new bytes object of n bytes (no staging copy: a 64 KiB POST lands in
-    /// Python's buffer directly), shrunk in place if the body ends sooner. GIL held on entry and exit.
+    /// Reads up to size bytes (all when size &lt; 0) into a new bytes object, growing it while the
+    /// body goes on and shrinking it to what arrived. GIL held on entry and exit, released around reads.
     /// </summary>
-    private static PyObj ReadDirect(RequestState st, Hosting.IRequestBody body, int size, long asked)
+    private static PyObj ReadDirect(RequestState st, Hosting.IRequestBody? body, long size, bool partial)
     {
-        PyObj bytes = Py.PyBytes_FromStringAndSize(null, size).Release(); // uninitialised contents
+        // The body never exceeds its Content-Length: a bigger read needs no bigger object.
+        long want = size < 0 ? long.MaxValue : size;
+        if (body?.ContentLength is { } declared) want = Math.Min(want, declared);
+        if (body is null || want == 0) return Py.PyBytes_FromStringAndSize(null, 0).Release();
+        long first = partial || body.ContentLength is null ? ReadBlock : DirectReadMax;
+        int capacity = (int)Math.Min(want, first);
+        PyObj bytes = Py.PyBytes_FromStringAndSize(null, capacity).Release(); // uninitialised contents
         if (bytes.IsNull) return PyObj.Null;
-        byte* p;
-        nint len;
-        if (Py.PyBytes_AsStringAndSize(bytes, &p, &len) != 0) { Py.Py_DecRef(bytes); return PyObj.Null; }
-        int total;
-        try
+        int total = 0;
+        while (true)
         {
-            using (Gil.Release())
-                total = ReadLoop(body, new Span<byte>(p, size), partial: false);
+            byte* p;
+            nint len;
+            if (Py.PyBytes_AsStringAndSize(bytes, &p, &len) != 0) { Py.Py_DecRef(bytes); return PyObj.Null; }
+            try
+            {
+                using (Gil.Release())
+                    total += ReadLoop(body, new Span<byte>(p + total, capacity - total), partial);
+            }
+            catch (Exception e)
+            {
+                Py.Py_DecRef(bytes);
+                return ReadFailed(st, e, size);
+            }
+            // Done: a partial read, the body ended (short), or everything asked for arrived.
+            if (partial || total < capacity || total == want || capacity == BytesMax) break;
+            capacity = (int)Math.Min(Math.Min(want, BytesMax), 2L * capacity);
+            if (Py._PyBytes_Resize(&bytes, capacity) != 0) return PyObj.Null; // frees bytes on failure
         }
-        catch (Exception e)
-        {
-            Py.Py_DecRef(bytes);
-            return ReadFailed(st, e, asked);
-        }
-        if (total < size && Py._PyBytes_Resize(&bytes, total) != 0) return PyObj.Null;
+        if (total < capacity && Py._PyBytes_Resize(&bytes, total) != 0) return PyObj.Null;
         return bytes;
     }
 
@@ -93,6 +96,7 @@ internal static unsafe partial class WsgiCallbacks
         return Raise(Py.PyExc_OSError, $"timeout during read({asked}) on wsgi.input");
     }
 
+    /// <summary>Fills destination from the body (no GIL); stops at its end, or after one read when partial.</summary>
     private static int ReadLoop(Hosting.IRequestBody body, Span<byte> destination, bool partial)
     {
         int total = 0;
@@ -104,33 +108,5 @@ internal static unsafe partial class WsgiCallbacks
             if (partial) break;
         }
         return total;
-    }
-
-    /// <summary>Reads up to size bytes (all when size &lt; 0) into a pooled buffer. No GIL.</summary>
-    private static int ReadBody(Hosting.IRequestBody? body, long size, bool partial, out byte[] buffer)
-    {
-        long hint = size >= 0 ? size : Math.Min(body?.ContentLength ?? ReadBlock, int.MaxValue - 64);
-        buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(hint, 1, ReadBlock * 16));
-        if (body is null) return 0;
-        int total = 0;
-        while (size < 0 || total < size)
-        {
-            if (total == buffer.Length) Grow(ref buffer);
-            int want = buffer.Length - total;
-            if (size >= 0) want = (int)Math.Min(want, size - total);
-            int n = body.Read(buffer.AsSpan(total, want));
-            if (n <= 0) break;
-            total += n;
-            if (partial) break;
-        }
-        return total;
-    }
-
-    private static void Grow(ref byte[] buffer)
-    {
-        var bigger = ArrayPool<byte>.Shared.Rent(checked(buffer.Length * 2));
-        buffer.AsSpan().CopyTo(bigger);
-        ArrayPool<byte>.Shared.Return(buffer);
-        buffer = bigger;
     }
 }

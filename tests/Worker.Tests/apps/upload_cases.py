@@ -1,0 +1,74 @@
+"""Bare WSGI app reading request bodies through every wsgi.input method
+(tests/Worker.Tests/Serving/UploadBodyTests). Answers "<length>:<sha256 hex>:<pieces>" of what it read."""
+
+import hashlib
+
+
+def _read_all(inp):
+    return [inp.read()]
+
+
+def _read_n(inp, n):
+    # read(n) returns n bytes until the body ends: only the last piece may be shorter.
+    pieces = []
+    while True:
+        piece = inp.read(n)
+        if not piece:
+            return pieces
+        if pieces and len(pieces[-1]) != n or len(piece) > n:
+            raise AssertionError("read(%d) returned %d bytes before the end" % (n, len(pieces[-1] if pieces else piece)))
+        pieces.append(piece)
+
+
+def _read_length(inp, environ):
+    n = int(environ.get("CONTENT_LENGTH") or 0)
+    return [inp.read(n)] + _read_n(inp, 65536)  # a chunked body has no CONTENT_LENGTH: read on
+
+
+def _readline(inp, size):
+    pieces = []
+    while True:
+        line = inp.readline(size)
+        if not line:
+            return pieces
+        if b"\n" in line[:-1] or (size > 0 and len(line) > size):
+            raise AssertionError("readline(%d) returned a bad line of %d bytes" % (size, len(line)))
+        pieces.append(line)
+
+
+def _mixed(inp):
+    # readline, then a sized read, then the rest: the shim's line buffer and direct reads interleave.
+    return [inp.readline(), inp.read(5000), inp.readline(100), inp.read()]
+
+
+def application(environ, start_response):
+    inp = environ["wsgi.input"]
+    mode = environ["PATH_INFO"].strip("/")
+    if mode == "read":
+        pieces = _read_all(inp)
+    elif mode == "readcl":
+        pieces = _read_length(inp, environ)
+    elif mode.startswith("readn"):
+        pieces = _read_n(inp, int(mode[5:]))
+    elif mode == "readline":
+        pieces = _readline(inp, -1)
+    elif mode.startswith("readline"):
+        pieces = _readline(inp, int(mode[8:]))
+    elif mode == "iter":
+        pieces = list(inp)
+    elif mode == "mixed":
+        pieces = _mixed(inp)
+    else:
+        raise ValueError("unknown mode %r" % mode)
+    body = b"".join(pieces)
+    answer = ("%d:%s:%d" % (len(body), hashlib.sha256(body).hexdigest(), len(pieces))).encode()
+    start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", str(len(answer)))])
+    return [answer]
+
+
+def echo(environ, start_response):
+    """The bench's echo app: read(CONTENT_LENGTH) and send it back as one bytes object."""
+    n = int(environ.get("CONTENT_LENGTH") or 0)
+    body = environ["wsgi.input"].read(n) if n > 0 else b""
+    start_response("200 OK", [("Content-Type", "application/octet-stream"), ("Content-Length", str(len(body)))])
+    return [body]
