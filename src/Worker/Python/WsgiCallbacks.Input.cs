@@ -63,26 +63,49 @@ internal static unsafe partial class WsgiCallbacks
         int total = 0;
         while (true)
         {
-            byte* p;
-            nint len;
-            if (Py.PyBytes_AsStringAndSize(bytes, &p, &len) != 0) { Py.Py_DecRef(bytes); return PyObj.Null; }
-            try
-            {
-                using (Gil.Release())
-                    total += ReadLoop(body, new Span<byte>(p + total, capacity - total), partial);
-            }
-            catch (Exception e)
-            {
-                Py.Py_DecRef(bytes);
-                return ReadFailed(st, e, size);
-            }
+            byte* p = Data(bytes);
+            int n = ReadWithoutGil(body, new Span<byte>(p + total, capacity - total), partial, out var error);
+            if (error is not null) { Py.Py_DecRef(bytes); return ReadFailed(st, error, size); }
+            total += n;
             // Done: a partial read, the body ended (short), or everything asked for arrived.
             if (partial || total < capacity || total == want || capacity == BytesMax) break;
+            // Full, and the body may go on: probe one byte before growing, so a body that ends right
+            // here (a 64 KiB chunked upload read with read()) is not reallocated for nothing.
+            byte probe;
+            n = ReadWithoutGil(body, new Span<byte>(&probe, 1), partial: false, out error);
+            if (error is not null) { Py.Py_DecRef(bytes); return ReadFailed(st, error, size); }
+            if (n == 0) break;
             capacity = (int)Math.Min(Math.Min(want, BytesMax), 2L * capacity);
             if (Py._PyBytes_Resize(&bytes, capacity) != 0) return PyObj.Null; // frees bytes on failure
+            Data(bytes)[total++] = probe;
         }
         if (total < capacity && Py._PyBytes_Resize(&bytes, total) != 0) return PyObj.Null;
         return bytes;
+    }
+
+    /// <summary>The bytes object's buffer (an exact bytes object: no error path).</summary>
+    private static byte* Data(PyObj bytes)
+    {
+        byte* p;
+        nint len;
+        Py.PyBytes_AsStringAndSize(bytes, &p, &len);
+        return p;
+    }
+
+    /// <summary>ReadLoop with the GIL released (held on entry and exit); the failure is returned, not thrown.</summary>
+    private static int ReadWithoutGil(Hosting.IRequestBody body, Span<byte> destination, bool partial, out Exception? error)
+    {
+        error = null;
+        try
+        {
+            using (Gil.Release())
+                return ReadLoop(body, destination, partial);
+        }
+        catch (Exception e)
+        {
+            error = e;
+            return 0;
+        }
     }
 
     /// <summary>Raises the OSError the app sees for a failed body read (GIL held).</summary>
