@@ -103,6 +103,39 @@ public sealed unsafe class Connection
             return (int)ReceiveRaw(p, destination.Length, deadlineMs, out status);
     }
 
+    /// <summary>
+    /// Receives into destination and, in the same recvmsg, whatever follows it (up to a receive
+    /// window) into the empty buffer: the last data of a chunk and the next chunk header (or the end
+    /// of the body) arrive with one system call. Returns the bytes that went into destination.
+    /// </summary>
+    public int ReceiveIntoAndBuffer(Span<byte> destination, long deadlineMs, out ReceiveStatus status)
+    {
+        if (Buffered != 0) throw new InvalidOperationException("the buffer still holds unread bytes");
+        Start = End = 0;
+        int spill = Math.Min(ReceiveWindow, _buffer.Length);
+        fixed (byte* p = destination)
+        {
+            var iov = stackalloc Libc.IoVec[2];
+            iov[0] = new Libc.IoVec { Base = p, Length = (nuint)destination.Length };
+            iov[1] = new Libc.IoVec { Base = _bufferPtr, Length = (nuint)spill };
+            while (true)
+            {
+                nint n = Libc.RecvV(Fd, iov, 2);
+                if (n > 0)
+                {
+                    status = ReceiveStatus.Data;
+                    int into = (int)Math.Min(n, destination.Length);
+                    End = (int)n - into;
+                    return into;
+                }
+                if (n == 0) { status = ReceiveStatus.Closed; IsClosedByPeer = true; return 0; }
+                if (n != -Errno.EAGAIN) { status = ReceiveStatus.Failed; return 0; }
+                status = Wait(Libc.POLLIN, deadlineMs);
+                if (status != ReceiveStatus.Data) return 0;
+            }
+        }
+    }
+
     private nint ReceiveRaw(byte* dst, int length, long deadlineMs, out ReceiveStatus status)
     {
         while (true)

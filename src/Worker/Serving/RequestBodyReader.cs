@@ -84,7 +84,10 @@ public sealed class RequestBodyReader(Connection conn, Response response) : IReq
             switch (step)
             {
                 case ChunkStep.Data:
-                    int n = Take(destination[..(int)Math.Min(destination.Length, _chunked.Remaining)]);
+                    // A read that takes the rest of the chunk also receives what follows it (CRLF, the
+                    // next chunk header or the last chunk) into the buffer in the same recvmsg.
+                    bool toChunkEnd = destination.Length >= _chunked.Remaining;
+                    int n = Take(destination[..(int)Math.Min(destination.Length, _chunked.Remaining)], toChunkEnd);
                     _chunked.ConsumeData(n);
                     _read += n;
                     if (_limit > 0 && _read > _limit) throw OverLimit();
@@ -102,7 +105,7 @@ public sealed class RequestBodyReader(Connection conn, Response response) : IReq
     }
 
     /// <summary>Copies buffered bytes, or receives straight into destination when nothing is buffered.</summary>
-    private int Take(Span<byte> destination)
+    private int Take(Span<byte> destination, bool spill = false)
     {
         if (conn.Buffered > 0)
         {
@@ -112,7 +115,9 @@ public sealed class RequestBodyReader(Connection conn, Response response) : IReq
             CopiedBytes += n;
             return n;
         }
-        int got = conn.ReceiveInto(destination, conn.Deadline(), out var status);
+        ReceiveStatus status;
+        int got = spill ? conn.ReceiveIntoAndBuffer(destination, conn.Deadline(), out status)
+            : conn.ReceiveInto(destination, conn.Deadline(), out status);
         if (status != ReceiveStatus.Data) throw Fail(Describe(status, destination.Length), AnswerFor(status));
         return got;
     }
