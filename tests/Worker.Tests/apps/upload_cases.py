@@ -72,3 +72,24 @@ def echo(environ, start_response):
     body = environ["wsgi.input"].read(n) if n > 0 else b""
     start_response("200 OK", [("Content-Type", "application/octet-stream"), ("Content-Length", str(len(body)))])
     return [body]
+
+
+LARGE = bytes(range(256)) * 4096  # 1 MiB, built once
+
+
+def large(environ, start_response):
+    """The bench's large_response app: a list of one 1 MiB bytes object."""
+    start_response("200 OK", [("Content-Type", "application/octet-stream"), ("Content-Length", str(len(LARGE)))])
+    return [LARGE]
+
+
+def large_bare(environ, start_response):
+    """A bare bytes result, no Content-Length from the app (the server adds it)."""
+    start_response("200 OK", [("Content-Type", "application/octet-stream")])
+    return LARGE
+
+
+def two_small(environ, start_response):
+    """A small first chunk known to be followed: held (copied) to go out with the second."""
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return [b"a" * 100, b"b" * 100]
