@@ -8,6 +8,7 @@ using System.Security.Cryptography;
 using System.Text;
 using DotnetWsgi.Config.Options;
 using DotnetWsgi.Worker.Hosting;
+using DotnetWsgi.Worker.Python;
 using DotnetWsgi.Worker.Serving;
 using DotnetWsgi.Worker.Tests.Python;
 
@@ -37,7 +38,7 @@ public sealed class UploadBodyTests(PythonFixture fx)
     [MemberData(nameof(AllCases))]
     public void Body_ReachesTheApp_ExactlyAsSent(string mode, int size, bool chunked)
     {
-        var host = new RecordingHost(fx.Host("upload_cases", Options("upload_cases:application")));
+        var host = new RecordingHost(UploadHost());
         using var f = new ServingFixture(host, o => o with { SocketTimeout = 10 });
         using var c = f.Connect();
         var body = Body(size);
@@ -55,7 +56,7 @@ public sealed class UploadBodyTests(PythonFixture fx)
     [InlineData(65536, false)]
     public void LargeBody_IsReceivedStraightIntoPython_NotCopiedOutOfTheConnectionBuffer(int size, bool chunked)
     {
-        var host = new RecordingHost(fx.Host("upload_cases", Options("upload_cases:application")));
+        var host = new RecordingHost(UploadHost());
         using var f = new ServingFixture(host, o => o with { SocketTimeout = 10 });
         using var c = f.Connect();
         var body = Body(size);
@@ -73,11 +74,11 @@ public sealed class UploadBodyTests(PythonFixture fx)
     [Fact]
     public void EchoOfA64KiBBody_AllocatesNoManagedMemory_PerRequest()
     {
-        var host = new RecordingHost(fx.Host("upload_echo", Options("upload_cases:echo")));
+        var host = new RecordingHost(UploadHost());
         using var f = new ServingFixture(host, o => o with { SocketTimeout = 10 });
         using var c = f.Connect();
         var body = Body(65536);
-        var request = Request("/", body, chunked: false);
+        var request = Request("/echo", body, chunked: false);
         string expected = Encoding.Latin1.GetString(body);
         for (int i = 0; i < 20; i++) Assert.Equal(expected, Roundtrip(c, request).Body); // warm-up
 
@@ -94,7 +95,7 @@ public sealed class UploadBodyTests(PythonFixture fx)
     [Fact]
     public void ChunkedBodyOverLimitPost_ReadDirectly_Gets413()
     {
-        var host = new RecordingHost(fx.Host("upload_cases", Options("upload_cases:application")));
+        var host = new RecordingHost(UploadHost());
         using var f = new ServingFixture(host, o => o with { SocketTimeout = 10, LimitPost = 100_000 });
         using var c = f.Connect();
 
@@ -106,16 +107,16 @@ public sealed class UploadBodyTests(PythonFixture fx)
     }
 
     [Theory]
-    [InlineData("upload_cases:large", 1 << 20, 0, 1)]
-    [InlineData("upload_cases:large_bare", 1 << 20, 0, 1)]
-    [InlineData("upload_cases:two_small", 200, 100, 1)]
-    public void ResponseBody_GoesOutInOneGatherWrite_FromThePythonObject(string module, int length, long copied, int writes)
+    [InlineData("large", 1 << 20, 0, 1)]
+    [InlineData("large_bare", 1 << 20, 0, 1)]
+    [InlineData("two_small", 200, 100, 1)]
+    public void ResponseBody_GoesOutInOneGatherWrite_FromThePythonObject(string path, int length, long copied, int writes)
     {
-        var host = new RecordingHost(fx.Host(module, Options(module)));
+        var host = new RecordingHost(UploadHost());
         using var f = new ServingFixture(host, o => o with { SocketTimeout = 10 });
         using var c = f.Connect();
 
-        c.Send("GET / HTTP/1.1\r\nHost: t\r\n\r\n");
+        c.Send($"GET /{path} HTTP/1.1\r\nHost: t\r\n\r\n");
         var reply = c.ReadResponse();
 
         Assert.Equal(length, reply.Body.Length);
@@ -132,8 +133,9 @@ public sealed class UploadBodyTests(PythonFixture fx)
         return c.ReadResponse();
     }
 
-    private static ServerOptions Options(string module)
-        => new() { Module = module, PythonPath = [PythonFixture.AppsDir], Threads = 1 };
+    /// <summary>One host for every case: each host loaded adds to the interpreter the other tests share.</summary>
+    private PythonApplicationHost UploadHost() => fx.Host("upload_cases",
+        new ServerOptions { Module = "upload_cases:application", PythonPath = [PythonFixture.AppsDir], Threads = 1 });
 
     /// <summary>Deterministic bytes of every value, with line breaks at gaps from 1 to 70000 bytes.</summary>
     private static byte[] Body(int size)

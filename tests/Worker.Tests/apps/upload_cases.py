@@ -44,6 +44,8 @@ def _mixed(inp):
 def application(environ, start_response):
     inp = environ["wsgi.input"]
     mode = environ["PATH_INFO"].strip("/")
+    if mode in RESPONDERS:  # one app (one host in the test process) for every case
+        return RESPONDERS[mode](environ, start_response)
     if mode == "read":
         pieces = _read_all(inp)
     elif mode == "readcl":
@@ -93,3 +95,6 @@ def two_small(environ, start_response):
     """A small first chunk known to be followed: held (copied) to go out with the second."""
     start_response("200 OK", [("Content-Type", "text/plain")])
     return [b"a" * 100, b"b" * 100]
+
+
+RESPONDERS = {"echo": echo, "large": large, "large_bare": large_bare, "two_small": two_small}
