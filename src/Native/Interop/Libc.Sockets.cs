@@ -1,5 +1,5 @@
 // Overview
-// Raw socket syscalls for the worker's serving layer: accept4, recv, sendmsg (gather writes), poll,
+// Raw socket syscalls for the worker's serving layer: accept4, recv, recvmsg (scatter reads), sendmsg (gather writes), poll,
 // epoll, eventfd, setsockopt, getsockname, shutdown and O_NONBLOCK. The serving layer works on plain
 // fds (no System.Net.Sockets object per connection) so a request costs no allocation here.
 // Each method returns the result or -errno (callers decide which errno is normal); EINTR is retried
@@ -52,6 +52,19 @@ public static unsafe partial class Libc
         while (true)
         {
             nint r = recv(fd, buf, len, flags);
+            if (r >= 0) return r;
+            int e = LastErrno();
+            if (e != Interop.Errno.EINTR) return -e;
+        }
+    }
+
+    /// <summary>recvmsg(2) scattering into iovecs (filled in order): bytes read (0 = peer closed), or -errno.</summary>
+    public static nint RecvV(int fd, IoVec* iov, int count)
+    {
+        var msg = new MsgHdr { Iov = iov, IovLen = (nuint)count };
+        while (true)
+        {
+            nint r = recvmsg(fd, &msg, 0);
             if (r >= 0) return r;
             int e = LastErrno();
             if (e != Interop.Errno.EINTR) return -e;
@@ -180,6 +193,9 @@ public static unsafe partial class Libc
 
     [LibraryImport(LibC, SetLastError = true)]
     private static partial nint sendmsg(int fd, MsgHdr* msg, int flags);
+
+    [LibraryImport(LibC, SetLastError = true)]
+    private static partial nint recvmsg(int fd, MsgHdr* msg, int flags);
 
     [LibraryImport(LibC, SetLastError = true)]
     private static partial nint sendfile(int outFd, int inFd, long* offset, nuint count);

@@ -44,22 +44,31 @@ class Input:
         return buf + _read(self._token, size - len(buf), False)
 
     def readline(self, size=-1):
+        if size is None or size < 0:
+            size = -1
         buf = self._buf
-        start = 0
+        nl = buf.find(b"\n", 0, len(buf) if size < 0 else size)
+        if nl >= 0 or 0 <= size <= len(buf):
+            end = nl + 1 if nl >= 0 else size
+            self._buf = buf[end:]
+            return buf[:end]
+        # A line longer than what is buffered: collect blocks and join once (linear, not += per block).
+        parts = [buf]
+        have = len(buf)
         while True:
-            nl = buf.find(b"\n", start)
-            if nl >= 0 and (size is None or size < 0 or nl < size):
-                self._buf = buf[nl + 1:]
-                return buf[:nl + 1]
-            if size is not None and 0 <= size <= len(buf):
-                self._buf = buf[size:]
-                return buf[:size]
-            start = len(buf)
             chunk = _read(self._token, 65536, True)
             if not chunk:
                 self._buf = b""
-                return buf
-            buf += chunk
+                return b"".join(parts)
+            room = len(chunk) if size < 0 else size - have
+            nl = chunk.find(b"\n", 0, room)
+            if nl >= 0 or (size >= 0 and room <= len(chunk)):
+                end = nl + 1 if nl >= 0 else room
+                parts.append(chunk[:end])
+                self._buf = chunk[end:]
+                return b"".join(parts)
+            parts.append(chunk)
+            have += len(chunk)
 
     def readlines(self, hint=-1):
         lines = []

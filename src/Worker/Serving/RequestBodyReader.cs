@@ -2,6 +2,8 @@
 // The request body as the app reads it (wsgi.input), framed by Content-Length or chunked encoding.
 // Bytes already received after the head are served first; after that, a read with an empty buffer
 // receives straight into the app's buffer (no copy) for Content-Length bodies and chunk data.
+// CopiedBytes counts what was served out of the connection buffer (at most a receive window per
+// head or chunk header: see Connection.ReceiveWindow); the rest never passed through it.
 // Every wait is bounded by socket-timeout: a stalled client makes Read throw RequestBodyException
 // (the app sees OSError) instead of pinning the thread. Expect: 100-continue is answered on the
 // first read. A chunked body that grows past limit-post is answered 413 if the head is unsent.
@@ -28,6 +30,8 @@ public sealed class RequestBodyReader(Connection conn, Response response) : IReq
         BodyFraming.ContentLength => _left == 0,
         _ => true,
     };
+    /// <summary>Body bytes of this request copied out of the connection buffer (the rest was received in place).</summary>
+    public long CopiedBytes { get; private set; }
     /// <summary>Set when the body could not be read (timeout, disconnect, bad framing, over the limit).</summary>
     public string? Failure { get; private set; }
 
@@ -41,6 +45,7 @@ public sealed class RequestBodyReader(Connection conn, Response response) : IReq
         _expect100 = expect100;
         _chunked = default;
         Failure = null;
+        CopiedBytes = 0;
     }
 
     public int Read(Span<byte> destination)
@@ -79,7 +84,10 @@ public sealed class RequestBodyReader(Connection conn, Response response) : IReq
             switch (step)
             {
                 case ChunkStep.Data:
-                    int n = Take(destination[..(int)Math.Min(destination.Length, _chunked.Remaining)]);
+                    // A read that takes the rest of the chunk also receives what follows it (CRLF, the
+                    // next chunk header or the last chunk) into the buffer in the same recvmsg.
+                    bool toChunkEnd = destination.Length >= _chunked.Remaining;
+                    int n = Take(destination[..(int)Math.Min(destination.Length, _chunked.Remaining)], toChunkEnd);
                     _chunked.ConsumeData(n);
                     _read += n;
                     if (_limit > 0 && _read > _limit) throw OverLimit();
@@ -97,16 +105,19 @@ public sealed class RequestBodyReader(Connection conn, Response response) : IReq
     }
 
     /// <summary>Copies buffered bytes, or receives straight into destination when nothing is buffered.</summary>
-    private int Take(Span<byte> destination)
+    private int Take(Span<byte> destination, bool spill = false)
     {
         if (conn.Buffered > 0)
         {
             int n = Math.Min(conn.Buffered, destination.Length);
             conn.Pending[..n].CopyTo(destination);
             conn.Start += n;
+            CopiedBytes += n;
             return n;
         }
-        int got = conn.ReceiveInto(destination, conn.Deadline(), out var status);
+        ReceiveStatus status;
+        int got = spill ? conn.ReceiveIntoAndBuffer(destination, conn.Deadline(), out status)
+            : conn.ReceiveInto(destination, conn.Deadline(), out status);
         if (status != ReceiveStatus.Data) throw Fail(Describe(status, destination.Length), AnswerFor(status));
         return got;
     }

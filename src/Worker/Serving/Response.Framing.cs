@@ -59,7 +59,11 @@ public sealed unsafe partial class Response
             AddBody(iov, ref n, dataPtr, data.Length, frameSlot: 1);
             try
             {
-                if (n > 0) _conn.SendAll(iov, n, Context?.Blocking);
+                if (n > 0)
+                {
+                    GatherWrites++;
+                    _conn.SendAll(iov, n, Context?.Blocking);
+                }
             }
             catch (IOException)
             {

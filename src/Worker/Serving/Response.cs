@@ -57,6 +57,10 @@ public sealed unsafe partial class Response : IResponse
     public int HeadBytes { get; private set; }
     public int HeaderCount { get; private set; }
     public int Writes { get; private set; }
+    /// <summary>Body bytes copied before sending (a small first chunk held for the next); the rest went out from the app's buffer.</summary>
+    public long CopiedBytes { get; private set; }
+    /// <summary>Gather writes issued for this response (each one sendmsg, more only when the socket was full).</summary>
+    public int GatherWrites { get; private set; }
     /// <summary>The connection broke while writing (the client went away or stalled).</summary>
     public bool Broken { get; private set; }
     public bool Completed => _completed;
@@ -80,7 +84,8 @@ public sealed unsafe partial class Response : IResponse
         _mustClose = _completed = _answered = HeadSent = Broken = _holding = Truncated = false;
         _holdLength = 0;
         BodyBytes = 0;
-        HeadBytes = HeaderCount = Writes = 0;
+        HeadBytes = HeaderCount = Writes = GatherWrites = 0;
+        CopiedBytes = 0;
         _head.Reset();
     }
 
@@ -125,6 +130,7 @@ public sealed unsafe partial class Response : IResponse
         if (hint == ChunkHint.MoreFollows && !_holding && data.Length <= HoldCapacity)
         {
             data.CopyTo(_hold);
+            CopiedBytes += data.Length;
             _holdLength = data.Length;
             _holding = true;
             return;
