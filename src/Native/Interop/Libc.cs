@@ -42,6 +42,21 @@ public static partial class Libc
             throw new NativeException("prctl(PR_SET_PDEATHSIG)", Marshal.GetLastPInvokeError());
     }
 
+    /// <summary>
+    /// Puts sig back to its default disposition before a PosixSignalRegistration, so the handler
+    /// runs even when whoever started us ignored it: nohup ignores SIGHUP, and an ignored disposition
+    /// survives exec, where .NET then leaves it ignored, so `dotnetwsgi --reload` under nohup did
+    /// nothing (uWSGI installs its handlers regardless). SIGINT and SIGQUIT are left alone: .NET's
+    /// console layer decides about those once at start-up (an ignored one stays ignored: the shell's
+    /// convention for background jobs) and would not take them back, so a reset would only turn them
+    /// into the default kill.
+    /// </summary>
+    public static void UnignoreSignal(int sig)
+    {
+        if (sig is Signals.SIGINT or Signals.SIGQUIT) return;
+        signal(sig, 0 /* SIG_DFL */);
+    }
+
     // ---- file descriptors ----
 
     /// <summary>Clears or sets FD_CLOEXEC so a listening socket is (not) inherited by children.</summary>
@@ -113,6 +128,9 @@ public static partial class Libc
 
     [LibraryImport(LibC)]
     private static partial int getppid();
+
+    [LibraryImport(LibC)]
+    private static partial nint signal(int sig, nint handler);
 
     [LibraryImport(LibC, SetLastError = true)]
     private static partial int prctl(int option, nuint arg2, nuint arg3, nuint arg4, nuint arg5);
