@@ -137,6 +137,7 @@ def slowloris_and_idle(binary, seconds):
             tally.record(get(inst.port, "/"), time.monotonic() - t0)
             time.sleep(0.05)
         note = {"idle open": len(idle), "slowloris open at end": slow.open_count(),
+                "slowloris closed by the server (replaced)": slow.closed_by_server,
                 "normal p50 ms": round(tally.percentile(0.5) * 1000, 1), "normal p99 ms": round(tally.percentile(0.99) * 1000, 1)}
         return "500 slowloris + 500 idle keep-alive", tally, note
     finally:
