@@ -142,14 +142,16 @@ def idle_keepalive(port, count):
 
 
 class Slowloris:
-    """count connections each sending a request head one byte per second, never finishing it. A
+    """count connections each sending a request head (HTTP, or head= a uwsgi packet) one byte per
+    second, never finishing it. A
     connection the server closes (a head deadline) is replaced at once, as an attacker would, so
     count connections attack for the whole run; closed_by_server counts the replaced ones."""
 
     HEAD = b"GET / HTTP/1.1\r\nHost: faults\r\nX-Slow: " + b"a" * 4000
 
-    def __init__(self, port, count):
+    def __init__(self, port, count, head=None):
         self.port = port
+        self.head = head or self.HEAD
         self.closed_by_server = 0
         self.socks = [entry for entry in (self._connect() for _ in range(count)) if entry]
         self._stop = threading.Event()
@@ -169,7 +171,7 @@ class Slowloris:
                 try:
                     if select.select([sock], [], [], 0)[0]:
                         raise OSError("answered or closed by the server")  # a 408, EOF or a reset
-                    sock.send(self.HEAD[sent:sent + 1])
+                    sock.send(self.head[sent:sent + 1])
                     entry[1] = sent + 1
                 except OSError:
                     sock.close()
