@@ -4,17 +4,18 @@
 // byte every few seconds forever), or no byte for socket-timeout in the middle of it. Such a
 // connection is answered 408 (best effort: one non-blocking write, the client may not be reading)
 // and closed at once, without the lingering close a thread would have to wait on. Counted per
-// worker, and logged at most once every LogIntervalMs with the count since the last line, so an
+// worker (also in its scoreboard slot, for /metrics), and logged at most once every LogIntervalMs with the count since the last line, so an
 // attack of thousands of connections costs a few log lines.
 
 using System.Text;
 using DotnetWsgi.Config.Options;
+using DotnetWsgi.Native;
 using DotnetWsgi.Native.Interop;
 using Serilog;
 
 namespace DotnetWsgi.Worker.Serving;
 
-public sealed unsafe class HeadTimeouts(ILogger log, int headTimeoutSeconds, int socketTimeoutSeconds)
+public sealed unsafe class HeadTimeouts(ILogger log, WorkerSlot slot, int headTimeoutSeconds, int socketTimeoutSeconds)
 {
     private const long LogIntervalMs = 10_000;
     private static readonly byte[] Http408 = Answer("HTTP/1.1");
@@ -35,6 +36,7 @@ public sealed unsafe class HeadTimeouts(ILogger log, int headTimeoutSeconds, int
     {
         Answer(fd, listener.Protocol == SocketProtocol.Http ? Http408 : Uwsgi408);
         if (close) Libc.Close(fd);
+        slot.AddHeadTimeout(); // /metrics: dotnetwsgi_request_head_timeouts_total
         Interlocked.Increment(ref _count);
         Interlocked.Increment(ref _unlogged);
         long now = Environment.TickCount64;

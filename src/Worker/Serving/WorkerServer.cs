@@ -40,7 +40,7 @@ public sealed class WorkerServer : IDisposable
         Time = time ?? TimeProvider.System;
         _recycle = recycle ?? new RecyclePolicy(options, Time, ReadMemory, Random.Shared);
         ServerName = System.Text.Encoding.ASCII.GetBytes(System.Net.Dns.GetHostName());
-        HeadTimeouts = new HeadTimeouts(log, options.RequestHeadTimeout, Math.Max(1, options.SocketTimeout));
+        HeadTimeouts = new HeadTimeouts(log, Slot, options.RequestHeadTimeout, Math.Max(1, options.SocketTimeout));
         KeepAlive.HeadExpired = (fd, listener, total) => HeadTimeouts.Expire(fd, listener, total, close: true);
     }
 

@@ -6,6 +6,7 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text;
+using DotnetWsgi.Manager.Tests.Faults;
 
 namespace DotnetWsgi.Manager.Tests.Integration;
 
@@ -38,8 +39,9 @@ public class SlowlorisServingTests
     public void TricklingHead_IsClosed_AtRequestHeadTimeout_ThoughBytesKeepComing(bool uwsgi)
     {
         int uwsgiPort = Repo.FreePort();
+        int adminPort = Repo.FreePort();
         using var dn = new BinaryInstance(1, "socket-timeout = 30", "request-head-timeout = 2",
-            $"socket = 127.0.0.1:{uwsgiPort}").WaitServing();
+            $"socket = 127.0.0.1:{uwsgiPort}", $"admin-http = 127.0.0.1:{adminPort}").WaitServing();
         var watch = Stopwatch.StartNew();
         using var attack = new Trickler(uwsgi ? uwsgiPort : dn.Port, 1, Head(uwsgi), TimeSpan.FromMilliseconds(200));
 
@@ -48,6 +50,7 @@ public class SlowlorisServingTests
         Assert.True(watch.Elapsed >= TimeSpan.FromSeconds(1.9), $"closed after {watch.Elapsed}, before request-head-timeout");
         Assert.True(attack.BytesSentToEach >= 5, $"only {attack.BytesSentToEach} bytes were sent: the close was not a head deadline");
         dn.WaitLogged("request-head-timeout = 2 s");
+        Wait.Until(() => FaultInstance.Metrics(adminPort).Contains("\ndotnetwsgi_request_head_timeouts_total 1\n"), "/metrics to count the late head");
         Assert.Equal(200, Request(uwsgi ? uwsgiPort : dn.Port, uwsgi)); // the instance serves on
     }
 

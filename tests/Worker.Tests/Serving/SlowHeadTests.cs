@@ -59,6 +59,7 @@ public sealed class SlowHeadTests
         Assert.True(elapsed >= TimeSpan.FromSeconds(1.9), $"closed after {elapsed}, before the 2 s head deadline");
         Assert.StartsWith("HTTP/1.", ReadAll(c.Socket));
         Wait.Until(() => f.Server.HeadTimeouts.Count == 1, "the late head to be counted");
+        Assert.Equal(1, f.Scoreboard.Slot(1).HeadTimeouts);
         Wait.Until(() => f.Sink.Messages.Any(m => m.Contains("request-head-timeout = 2 s")), "the late head to be logged");
     }
 
