@@ -1,17 +1,18 @@
 // Overview
 // One serving thread (uWSGI's "core"): waits for work, serves one connection for as long as its
 // client keeps sending requests, and goes back to waiting. Work is a new connection on the shared
-// listening sockets or a parked keep-alive connection whose client spoke again (KeepAlivePool);
-// a connection with nothing to read between requests is parked, never waited on, and so is one
-// whose client paused in the middle of a request head (with the bytes it sent, ServeOneRequest), so
-// a thread waits on a client only for the body of the request it serves, or for the client to read
-// the response (bounded by socket-timeout). Accept rule: a thread accepts only when it is free,
-// and serves the connection it accepted (waiting briefly for its first request), so a worker never takes a connection that none of its threads can start: it stays in
-// the kernel's queue for another worker's idle thread. Waiting uses a per-thread epoll over the
-// listening fds (EPOLLEXCLUSIVE: one idle thread is woken per connection, not all of them), the
-// keep-alive pool and the worker's stop eventfd, so a graceful stop wakes idle threads without
-// touching the listening sockets, which every worker shares. accept4 is non-blocking: EAGAIN means
-// another thread or worker took the connection.
+// listening sockets or a parked keep-alive connection whose client spoke again (KeepAlivePool); a
+// connection with nothing to read between requests is parked, never waited on, and so is one whose
+// client paused in the middle of a request head (with the bytes it sent, ServeOneRequest), so a
+// thread waits on a client only for the body of the request it serves, or for the client to read
+// the response (bounded by socket-timeout). Accept rule: a thread accepts only when it is free, and
+// serves the connection it accepted (waiting briefly for its first request), so a worker never
+// takes a connection that none of its threads can start: it stays in the kernel's queue for another
+// worker's idle thread. Waiting uses a per-thread epoll over the listening fds (EPOLLEXCLUSIVE: one
+// idle thread is woken per connection, not all of them), the keep-alive pool and the worker's stop
+// eventfd, so a graceful stop wakes idle threads without touching the listening sockets, which
+// every worker shares. accept4 is non-blocking: EAGAIN means another thread or worker took the
+// connection.
 
 using DotnetWsgi.Native;
 using DotnetWsgi.Native.Interop;
