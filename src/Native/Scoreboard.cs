@@ -13,7 +13,8 @@
 //             reserved x3
 //             then core[c] : request start (unix ms, 0 = idle), requests, request info (URI text)
 //             then stats extension (ExtWords): responses by status class 1xx..5xx, latency histogram
-//             bucket counts (LatencyBucketsUs, then +Inf), latency sum us (for /metrics; never reset)
+//             bucket counts (LatencyBucketsUs, then +Inf), latency sum us, connections closed for a
+//             late request head (request-head-timeout / socket-timeout) (for /metrics; never reset)
 // Open checks the header against this build's layout (version, slot and core sizes, file length):
 // a worker of another build must fail to boot with a clear message, not read the wrong words.
 // Bump LayoutVersion with every change of the layout above.
@@ -173,6 +174,11 @@ public readonly unsafe struct WorkerSlot
 
     /// <summary>Sum of the durations the histogram counted, µs.</summary>
     public long LatencySumUs => Volatile.Read(ref Ext[5 + LatencyBucketsUs.Length + 1]);
+
+    /// <summary>Connections closed with 408 because their request head did not arrive in time.</summary>
+    public long HeadTimeouts => Volatile.Read(ref Ext[5 + LatencyBucketsUs.Length + 2]);
+
+    public void AddHeadTimeout() => Interlocked.Increment(ref Ext[5 + LatencyBucketsUs.Length + 2]);
 
     /// <summary>Counts a response by status class and duration (worker side, after the response, next to RecordRequest).</summary>
     public void RecordResponse(int status, long durationUs)

@@ -4,11 +4,11 @@
     /usr/bin/python3 tools/faults/faults.py [--binary artifacts/bin/dotnetwsgi] [--seconds 10] [--only NAME ...]
 
 For each fault (worker SIGKILL, graceful and chain reloads, recycling with max-requests = 50, stop
-with requests in flight, 500 slowloris + 500 idle keep-alive connections, master SIGKILL and restart,
-log truncation and a full log device) a fresh instance (4 workers x 2 threads) is loaded by clients
-that open a connection per request and keep-alive clients; every request is counted as answered or
-failed with what the client saw. Each fault runs for --seconds; every process started is ended by
-PID. Standard library only (Debian's /usr/bin/python3)."""
+with requests in flight, 500 slowloris + 500 idle keep-alive connections, 500 slowloris on a uwsgi
+socket, master SIGKILL and restart, log truncation and a full log device) a fresh instance (4 workers
+x 2 threads) is loaded by clients that open a connection per request and keep-alive clients; every
+request is counted as answered or failed with what the client saw. Each fault runs for --seconds;
+every process started is ended by PID. Standard library only (Debian's /usr/bin/python3)."""
 
 import argparse
 import os

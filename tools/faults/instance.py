@@ -124,8 +124,15 @@ class Instance:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-def get(port, path, timeout=10):
-    """One request on a new connection (as nginx's uwsgi_pass does): "ok" or what the client saw."""
+def uwsgi_packet(variables):
+    """A uwsgi request packet (modifier1 0) carrying the given vars (a dict of str to str)."""
+    body = b"".join(len(x).to_bytes(2, "little") + x for k, v in variables.items() for x in (k.encode(), v.encode()))
+    return b"\0" + len(body).to_bytes(2, "little") + b"\0" + body
+
+
+def get(port, path, timeout=10, uwsgi=False):
+    """One request on a new connection (as nginx's uwsgi_pass does): "ok" or what the client saw.
+    uwsgi: the port is a uwsgi-protocol `socket`, spoken to as nginx's uwsgi_pass does."""
     try:
         s = socket.create_connection(("127.0.0.1", port), timeout=timeout)
     except ConnectionRefusedError:
@@ -134,7 +141,8 @@ def get(port, path, timeout=10):
         return "connect timeout"
     with s:
         try:
-            s.sendall(f"GET {path} HTTP/1.1\r\nHost: faults\r\nConnection: close\r\n\r\n".encode())
+            s.sendall(uwsgi_packet({"REQUEST_METHOD": "GET", "PATH_INFO": path, "SERVER_PROTOCOL": "HTTP/1.1"}) if uwsgi
+                      else f"GET {path} HTTP/1.1\r\nHost: faults\r\nConnection: close\r\n\r\n".encode())
             data = b""
             while chunk := s.recv(65536):
                 data += chunk

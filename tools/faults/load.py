@@ -3,6 +3,7 @@ keep-alive clients (as browsers and proxy_pass with keepalive do), each request 
 client saw; and the idle and slowloris connections of the attack scenarios."""
 
 import collections
+import select
 import socket
 import threading
 import time
@@ -141,31 +142,45 @@ def idle_keepalive(port, count):
 
 
 class Slowloris:
-    """count connections sending a request head one byte per second per connection, never finishing."""
+    """count connections each sending a request head (HTTP, or head= a uwsgi packet) one byte per
+    second, never finishing it. A
+    connection the server closes (a head deadline) is replaced at once, as an attacker would, so
+    count connections attack for the whole run; closed_by_server counts the replaced ones."""
 
     HEAD = b"GET / HTTP/1.1\r\nHost: faults\r\nX-Slow: " + b"a" * 4000
 
-    def __init__(self, port, count):
-        self.socks = []
-        for _ in range(count):
-            try:
-                self.socks.append([socket.create_connection(("127.0.0.1", port), timeout=5), 0])
-            except OSError:
-                pass
+    def __init__(self, port, count, head=None):
+        self.port = port
+        self.head = head or self.HEAD
+        self.closed_by_server = 0
+        self.socks = [entry for entry in (self._connect() for _ in range(count)) if entry]
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._drip, daemon=True)
         self._thread.start()
+
+    def _connect(self):
+        try:
+            return [socket.create_connection(("127.0.0.1", self.port), timeout=5), 0]
+        except OSError:
+            return None
 
     def _drip(self):
         while not self._stop.wait(1.0):
             for entry in list(self.socks):
                 sock, sent = entry
                 try:
-                    sock.send(self.HEAD[sent:sent + 1])
+                    if select.select([sock], [], [], 0)[0]:
+                        raise OSError("answered or closed by the server")  # a 408, EOF or a reset
+                    sock.send(self.head[sent:sent + 1])
                     entry[1] = sent + 1
                 except OSError:
-                    self.socks.remove(entry)
                     sock.close()
+                    self.closed_by_server += 1
+                    fresh = self._connect()
+                    if fresh:
+                        self.socks[self.socks.index(entry)] = fresh
+                    else:
+                        self.socks.remove(entry)
 
     def open_count(self):
         return len(self.socks)

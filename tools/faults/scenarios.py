@@ -7,7 +7,7 @@ import signal
 import threading
 import time
 
-from instance import Instance, alive, get
+from instance import Instance, alive, free_port, get, uwsgi_packet
 from load import Load, Slowloris, Tally, idle_keepalive
 
 
@@ -137,6 +137,7 @@ def slowloris_and_idle(binary, seconds):
             tally.record(get(inst.port, "/"), time.monotonic() - t0)
             time.sleep(0.05)
         note = {"idle open": len(idle), "slowloris open at end": slow.open_count(),
+                "slowloris closed by the server (replaced)": slow.closed_by_server,
                 "normal p50 ms": round(tally.percentile(0.5) * 1000, 1), "normal p99 ms": round(tally.percentile(0.99) * 1000, 1)}
         return "500 slowloris + 500 idle keep-alive", tally, note
     finally:
@@ -144,6 +145,29 @@ def slowloris_and_idle(binary, seconds):
             slow.close()
         for c in idle:
             c.close()
+        inst.close()
+
+
+def slowloris_uwsgi(binary, seconds):
+    """500 slowloris connections trickling uwsgi packets on a uwsgi `socket` while one normal uwsgi client is served."""
+    port = free_port()
+    inst = Instance(binary, processes=4, extra=[f"socket = 127.0.0.1:{port}"])
+    slow = None
+    try:
+        inst.wait_ready(4)
+        slow = Slowloris(port, 500, head=uwsgi_packet({"REQUEST_METHOD": "GET", "PATH_INFO": "/", "X_SLOW": "a" * 4000}))
+        tally = Tally()
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            t0 = time.monotonic()
+            tally.record(get(port, "/", uwsgi=True), time.monotonic() - t0)
+            time.sleep(0.05)
+        note = {"slowloris open at end": slow.open_count(), "slowloris closed by the server (replaced)": slow.closed_by_server,
+                "normal p50 ms": round(tally.percentile(0.5) * 1000, 1), "normal p99 ms": round(tally.percentile(0.99) * 1000, 1)}
+        return "500 slowloris on the uwsgi socket", tally, note
+    finally:
+        if slow:
+            slow.close()
         inst.close()
 
 
@@ -203,4 +227,4 @@ def log_faults(binary, seconds):
     return "log truncated / log device full", merged, {**note, **note2}
 
 
-ALL = [sigkill_workers, graceful_reloads, chain_reloads, recycling, stop_in_flight, slowloris_and_idle, kill_master, log_faults]
+ALL = [sigkill_workers, graceful_reloads, chain_reloads, recycling, stop_in_flight, slowloris_and_idle, slowloris_uwsgi, kill_master, log_faults]

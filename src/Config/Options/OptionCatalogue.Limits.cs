@@ -19,6 +19,7 @@ public static partial class OptionCatalogue
         Opt("post-buffering", OptionKind.Long, "PostBuffering", "read bodies up to N bytes before calling the app"),
         Opt("buffer-size", OptionKind.Size16, "BufferSize", "largest request head / uwsgi vars block (max 65535)", shortFlag: 'b') with { UwsgiDefault = "4096" },
         Opt("socket-timeout", OptionKind.Seconds, "SocketTimeout", "seconds allowed for reading a request and for writes", shortFlag: 'z'),
+        Opt("request-head-timeout", OptionKind.Seconds, "RequestHeadTimeout", "dotnetwsgi: seconds a whole request head (HTTP head, uwsgi packet header and vars) may take from its first byte, however often bytes arrive; then 408 and close (0 = no limit; uWSGI has no such limit)"),
         Opt("max-vars", OptionKind.Int, "MaxVars", "most uwsgi vars per request"),
         Ignored("max-worker-lifetime-delta", OptionKind.Seconds, "stagger max-worker-lifetime", "not implemented"),
         Ignored("evil-reload-on-as", OptionKind.Megabytes, "kill a worker above N MB of address space", "not implemented; use reload-on-as"),

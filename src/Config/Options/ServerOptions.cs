@@ -127,6 +127,12 @@ public sealed record ServerOptions
     public int BufferSize { get; init; } = 65535;
     /// <summary>Seconds for reading a request head/body and for writes.</summary>
     public int SocketTimeout { get; init; } = 4;
+    /// <summary>
+    /// Seconds a whole request head may take to arrive, counted from its first byte, however often
+    /// bytes arrive (0 = no limit). dotnetwsgi extension: uWSGI only has socket-timeout, which
+    /// restarts with every byte.
+    /// </summary>
+    public int RequestHeadTimeout { get; init; } = 10;
     public int MaxVars { get; init; } = 64;
 
     // ---- Python app (2.4) ----

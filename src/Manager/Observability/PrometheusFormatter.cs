@@ -24,6 +24,7 @@ public sealed class PrometheusFormatter(Scoreboard scoreboard, StatsReport repor
         Counter(sb, "exceptions_total", "Requests whose application raised an exception.", slots.Sum(s => s.Exceptions));
         Counter(sb, "harakiri_total", "Workers killed by harakiri.", slots.Sum(s => s.HarakiriCount));
         Counter(sb, "tx_bytes_total", "Response bytes sent (headers and body).", slots.Sum(s => s.TxBytes));
+        Counter(sb, "request_head_timeouts_total", "Connections closed with 408: request head not complete within request-head-timeout (or silent for socket-timeout).", slots.Sum(s => s.HeadTimeouts));
         Family(sb, "responses_total", "counter", "Responses by HTTP status class.");
         for (int c = 1; c <= 5; c++)
             Sample(sb, "responses_total", Label("class", $"{c}xx"), slots.Sum(s => s.ResponsesOfClass(c)));

@@ -52,6 +52,14 @@ public sealed unsafe class Connection
         if (setNoDelay && !listener.IsUnix) Libc.SetSockOptInt(fd, Libc.IPPROTO_TCP, Libc.TCP_NODELAY, 1);
     }
 
+    /// <summary>Puts back the bytes of a partial request head this connection was parked with (right after Open).</summary>
+    public void Restore(ReadOnlySpan<byte> received)
+    {
+        received.CopyTo(_buffer);
+        Start = 0;
+        End = received.Length;
+    }
+
     /// <summary>The last receive saw the peer's end of stream.</summary>
     public bool IsClosedByPeer { get; private set; }
 

@@ -10,7 +10,14 @@
 // of parked connections (fd -> record) is the owner: whoever removes a record under the lock owns
 // that fd (a taker, the idle sweep, or the final CloseAll). Idle connections are closed after
 // IdleTimeout.
+//
+// Partial heads: a connection whose client has sent part of a request head and paused is parked
+// here too, with the bytes received so far (a copy from the shared ArrayPool; the thread's own
+// buffer is needed for its next connection) and its head deadlines, so a slow client costs an fd
+// and a few bytes, never a thread (slowloris). The taker gets the bytes back and resumes parsing;
+// the sweep hands a partial head past its deadline to HeadExpired (answer 408, close, count).
 
+using System.Buffers;
 using DotnetWsgi.Native.Interop;
 
 namespace DotnetWsgi.Worker.Serving;
@@ -25,6 +32,21 @@ public sealed class KeepAlivePool : IDisposable
         public readonly byte[] SockAddr = new byte[128];
         public int SockAddrLength;
         public long Deadline;
+        /// <summary>The partial request head (null for an idle connection) and its total deadline.</summary>
+        public byte[]? Head;
+        public int HeadLength;
+        public long HeadDeadline;
+    }
+
+    /// <summary>Bytes of a request head received before its connection was parked; Bytes is null for an idle connection.</summary>
+    public readonly record struct PartialHead(byte[]? Bytes, int Length, long Deadline)
+    {
+        public ReadOnlySpan<byte> Span => Bytes is null ? default : Bytes.AsSpan(0, Length);
+        /// <summary>Gives the copy back to the pool it was rented from (the taker calls it once it copied the bytes).</summary>
+        public void Return()
+        {
+            if (Bytes is not null) ArrayPool<byte>.Shared.Return(Bytes);
+        }
     }
 
     private readonly object _lock = new();
@@ -38,6 +60,12 @@ public sealed class KeepAlivePool : IDisposable
     public KeepAlivePool(TimeSpan idleTimeout) => IdleTimeoutMs = (long)idleTimeout.TotalMilliseconds;
 
     public long IdleTimeoutMs { get; }
+    /// <summary>
+    /// Called by the sweep, outside the lock, for a parked partial head past its deadline; it owns the
+    /// fd and must close it. totalDeadline: the head deadline passed (otherwise the client was silent
+    /// past the silence deadline). Without a handler the fd is just closed.
+    /// </summary>
+    public Action<int, Listener, bool>? HeadExpired { get; set; }
     /// <summary>Readable while some parked connection has data (or hung up).</summary>
     public int EpollFd => _epoll;
 
@@ -51,6 +79,19 @@ public sealed class KeepAlivePool : IDisposable
     /// before), so it is re-armed instead of added.
     /// </summary>
     public void Park(int fd, Listener listener, ReadOnlySpan<byte> sockAddr, bool registered)
+        => Park(fd, listener, sockAddr, registered, default, 0, Environment.TickCount64 + IdleTimeoutMs);
+
+    /// <summary>
+    /// Parks a connection in the middle of its request head: head is copied, and the connection is
+    /// closed (HeadExpired) at headDeadline, or at silenceDeadline if the client sends nothing more
+    /// before it (both Environment.TickCount64; the sweep runs about once a second).
+    /// </summary>
+    public void ParkPartial(int fd, Listener listener, ReadOnlySpan<byte> sockAddr, bool registered,
+        ReadOnlySpan<byte> head, long headDeadline, long silenceDeadline)
+        => Park(fd, listener, sockAddr, registered, head, headDeadline, Math.Min(headDeadline, silenceDeadline));
+
+    private void Park(int fd, Listener listener, ReadOnlySpan<byte> sockAddr, bool registered,
+        ReadOnlySpan<byte> head, long headDeadline, long deadline)
     {
         uint generation;
         lock (_lock)
@@ -61,18 +102,34 @@ public sealed class KeepAlivePool : IDisposable
             p.Listener = listener;
             p.SockAddrLength = Math.Min(sockAddr.Length, p.SockAddr.Length);
             sockAddr[..p.SockAddrLength].CopyTo(p.SockAddr);
-            p.Deadline = Environment.TickCount64 + IdleTimeoutMs;
+            p.Deadline = deadline;
+            p.HeadDeadline = headDeadline;
+            p.HeadLength = head.Length;
+            p.Head = head.IsEmpty ? null : ArrayPool<byte>.Shared.Rent(head.Length);
+            if (p.Head is not null) head.CopyTo(p.Head);
             _parked[fd] = p; // before arming: a thread woken by the event must find the record
         }
         ulong tag = ((ulong)generation << 32) | (uint)fd;
         int r = registered ? Libc.EpollMod(_epoll, fd, Libc.EPOLLIN | Libc.EPOLLONESHOT, tag) : -Errno.ENOENT;
         if (r == -Errno.ENOENT) r = Libc.EpollAddOrErrno(_epoll, fd, Libc.EPOLLIN | Libc.EPOLLONESHOT, tag);
-        if (r != 0 && TryRemove(fd, generation)) Libc.Close(fd); // cannot watch it: drop the idle connection
+        if (r != 0 && TryRemove(fd, generation)) Libc.Close(fd); // cannot watch it: drop the connection
     }
 
     /// <summary>Takes one parked connection whose client has spoken; false when none is ready.</summary>
     public bool TryTake(byte[] sockAddr, out int fd, out Listener listener, out int sockAddrLength)
     {
+        if (!TryTake(sockAddr, out fd, out listener, out sockAddrLength, out var head)) return false;
+        head.Return();
+        return true;
+    }
+
+    /// <summary>
+    /// Takes one parked connection whose client has spoken, with the partial head it was parked with
+    /// (the caller copies it and calls Return); false when none is ready.
+    /// </summary>
+    public bool TryTake(byte[] sockAddr, out int fd, out Listener listener, out int sockAddrLength, out PartialHead head)
+    {
+        head = default;
         fd = -1;
         listener = null!;
         sockAddrLength = 0;
@@ -86,24 +143,47 @@ public sealed class KeepAlivePool : IDisposable
             listener = p.Listener;
             sockAddrLength = p.SockAddrLength;
             p.SockAddr.AsSpan(0, sockAddrLength).CopyTo(sockAddr);
+            head = new PartialHead(p.Head, p.HeadLength, p.HeadDeadline);
+            p.Head = null;
             _free.Push(p);
             return true;
         }
     }
 
-    /// <summary>Closes connections idle past their deadline (at most once a second across threads).</summary>
+    /// <summary>
+    /// Closes connections idle past their deadline, and hands partial heads past theirs to
+    /// HeadExpired (at most once a second across threads).
+    /// </summary>
     public void CloseExpired()
     {
         long now = Environment.TickCount64;
         long next = Interlocked.Read(ref _nextSweep);
         if (now < next || Interlocked.CompareExchange(ref _nextSweep, now + 1000, next) != next) return;
+        List<(int Fd, Listener Listener, bool Total)>? heads = null;
         lock (_lock)
         {
-            foreach (var p in _parked.Values)
-                if (p.Deadline <= now) Libc.Close(p.Fd);
             foreach (var fd in _parked.Where(kv => kv.Value.Deadline <= now).Select(kv => kv.Key).ToList())
-                _free.Push(Remove(fd));
+            {
+                var p = Remove(fd);
+                if (p.Head is null) Libc.Close(fd);
+                else (heads ??= []).Add((fd, p.Listener, p.HeadDeadline <= now));
+                Release(p);
+            }
         }
+        if (heads is null) return;
+        foreach (var (fd, listener, total) in heads)
+        {
+            if (HeadExpired is { } expired) expired(fd, listener, total);
+            else Libc.Close(fd);
+        }
+    }
+
+    /// <summary>Returns a record to the free list, giving its partial head copy back.</summary>
+    private void Release(Parked p)
+    {
+        if (p.Head is not null) ArrayPool<byte>.Shared.Return(p.Head);
+        p.Head = null;
+        _free.Push(p);
     }
 
     /// <summary>Closes every parked connection (graceful stop: none of them has a request in flight).</summary>
@@ -112,7 +192,7 @@ public sealed class KeepAlivePool : IDisposable
         lock (_lock)
         {
             foreach (var p in _parked.Values) Libc.Close(p.Fd);
-            foreach (var p in _parked.Values) _free.Push(p);
+            foreach (var p in _parked.Values) Release(p);
             _parked.Clear();
         }
     }
@@ -122,7 +202,7 @@ public sealed class KeepAlivePool : IDisposable
         lock (_lock)
         {
             if (!_parked.TryGetValue(fd, out var p) || p.Generation != generation) return false;
-            _free.Push(Remove(fd));
+            Release(Remove(fd));
             return true;
         }
     }

@@ -10,17 +10,28 @@ using DotnetWsgi.Worker.Protocol;
 
 namespace DotnetWsgi.Worker.Serving;
 
-public enum RequestOutcome { KeepAlive, Close, CloseWithUnreadInput }
+/// <summary>HeadPending: part of a head arrived and the client paused; the connection is to be parked with it.</summary>
+public enum RequestOutcome { KeepAlive, Close, CloseWithUnreadInput, HeadPending }
 
 public sealed partial class ServingThread
 {
     /// <summary>Unread body bytes we are willing to discard to keep a connection alive.</summary>
     private const long MaxDrainBytes = 64 * 1024;
 
+    /// <summary>
+    /// Reads and parses one head, then serves the request. The head is read without waiting: when
+    /// the client pauses in the middle of it, the connection is parked with the bytes so far
+    /// (HeadPending) and resumed when it speaks again, so a slow client (slowloris) never holds the
+    /// thread. The whole head must arrive within request-head-timeout of its first byte (_headDeadline
+    /// carries it across parking). Retiring, the thread waits instead (it accepts nothing else).
+    /// </summary>
     private RequestOutcome ServeOneRequest()
     {
         _conn.Compact();
-        long deadline = _conn.Deadline();
+        long now = Environment.TickCount64;
+        long deadline = now + _conn.TimeoutMs;
+        long headDeadline = _headDeadline != 0 ? _headDeadline : now + _headTimeoutMs;
+        _headDeadline = 0;
         HttpRequestHead head;
         while (true)
         {
@@ -31,11 +42,18 @@ public sealed partial class ServingThread
                 break;
             }
             if (r.Status == ParseStatus.Error) return Reject(r.ErrorStatus, r.Reason!);
-            var status = _conn.ReceiveMore(deadline);
+            bool stopping = _server.Lifetime.StopRequested;
+            var status = _conn.ReceiveMore(stopping ? Math.Min(deadline, headDeadline) : 0); // 0: no wait
             if (status == ReceiveStatus.Data) continue;
             if (_conn.Buffered == 0) return RequestOutcome.Close; // idle or gone before a request began
-            if (status == ReceiveStatus.TimedOut) return Reject(408, "timeout reading the request head (socket-timeout)");
-            return RequestOutcome.Close; // the client vanished mid-head: nobody to answer
+            if (status != ReceiveStatus.TimedOut) return RequestOutcome.Close; // the client vanished mid-head: nobody to answer
+            if (stopping || Environment.TickCount64 >= headDeadline)
+            {
+                _server.HeadTimeouts.Expire(_conn.Fd, _conn.Listener, total: Environment.TickCount64 >= headDeadline, close: false);
+                return RequestOutcome.Close;
+            }
+            _headDeadline = headDeadline;
+            return RequestOutcome.HeadPending;
         }
         return HandleRequest(in head);
     }

@@ -1,16 +1,18 @@
 // Overview
 // One serving thread (uWSGI's "core"): waits for work, serves one connection for as long as its
 // client keeps sending requests, and goes back to waiting. Work is a new connection on the shared
-// listening sockets or a parked keep-alive connection whose client spoke again (KeepAlivePool);
-// a connection with nothing to read between requests is parked, never waited on, so threads only
-// ever wait for clients that are mid-request (bounded by socket-timeout). Accept rule: a thread
-// accepts only when it is free, and serves the connection it accepted (waiting briefly for its first
-// request), so a worker never takes a connection that none of its threads can start: it stays in
-// the kernel's queue for another worker's idle thread. Waiting uses a per-thread epoll over the
-// listening fds (EPOLLEXCLUSIVE: one idle thread is woken per connection, not all of them), the
-// keep-alive pool and the worker's stop eventfd, so a graceful stop wakes idle threads without
-// touching the listening sockets, which every worker shares. accept4 is non-blocking: EAGAIN means
-// another thread or worker took the connection.
+// listening sockets or a parked keep-alive connection whose client spoke again (KeepAlivePool); a
+// connection with nothing to read between requests is parked, never waited on, and so is one whose
+// client paused in the middle of a request head (with the bytes it sent, ServeOneRequest), so a
+// thread waits on a client only for the body of the request it serves, or for the client to read
+// the response (bounded by socket-timeout). Accept rule: a thread accepts only when it is free, and
+// serves the connection it accepted (waiting briefly for its first request), so a worker never
+// takes a connection that none of its threads can start: it stays in the kernel's queue for another
+// worker's idle thread. Waiting uses a per-thread epoll over the listening fds (EPOLLEXCLUSIVE: one
+// idle thread is woken per connection, not all of them), the keep-alive pool and the worker's stop
+// eventfd, so a graceful stop wakes idle threads without touching the listening sockets, which
+// every worker shares. accept4 is non-blocking: EAGAIN means another thread or worker took the
+// connection.
 
 using DotnetWsgi.Native;
 using DotnetWsgi.Native.Interop;
@@ -42,6 +44,9 @@ public sealed unsafe partial class ServingThread
     private readonly CoreSlot _coreSlot;
     private readonly byte[] _peer = new byte[128]; // sockaddr_storage filled in by accept4
     private int _epoll = -1;
+    /// <summary>The current request head's total deadline when it was resumed from the pool (0: none).</summary>
+    private long _headDeadline;
+    private readonly long _headTimeoutMs;
 
     public ServingThread(WorkerServer server, int core)
     {
@@ -55,6 +60,7 @@ public sealed unsafe partial class ServingThread
         _response.Context = _ctx;
         _logFormatter = new RequestLogFormatter(o);
         _coreSlot = server.Slot.Core(core);
+        _headTimeoutMs = o.RequestHeadTimeout > 0 ? o.RequestHeadTimeout * 1000L : long.MaxValue / 2;
     }
 
     /// <summary>Creates the epoll set; called on the thread before it reports ready.</summary>
@@ -98,8 +104,8 @@ public sealed unsafe partial class ServingThread
         var pool = _server.KeepAlive;
         while (true)
         {
-            while (pool.TryTake(_peer, out int fd, out var listener, out int addrLength))
-                ServeConnection(fd, listener, addrLength, resumed: true);
+            while (pool.TryTake(_peer, out int fd, out var listener, out int addrLength, out var head))
+                ServeConnection(fd, listener, addrLength, resumed: true, head);
             long left = _server.StopGraceDeadline - Environment.TickCount64;
             if (pool.Count == 0 || left <= 0) break;
             var pfd = new Libc.PollFd { Fd = pool.EpollFd, Events = Libc.POLLIN };
@@ -115,8 +121,8 @@ public sealed unsafe partial class ServingThread
         if (r <= 0 || tag == WakeTag) return; // timeout, EINTR, or the stop flag is re-checked by Run
         if (tag == ParkedTag)
         {
-            if (_server.KeepAlive.TryTake(_peer, out int parked, out var from, out int length))
-                ServeConnection(parked, from, length, resumed: true);
+            if (_server.KeepAlive.TryTake(_peer, out int parked, out var from, out int length, out var head))
+                ServeConnection(parked, from, length, resumed: true, head);
             return;
         }
         var listener = _server.Listeners[(int)tag];
@@ -140,11 +146,18 @@ public sealed unsafe partial class ServingThread
     /// Serves requests on a connection while its client keeps them coming; parks it whenever it is
     /// idle between requests (and a new connection whose client stays silent past the first-request
     /// grace), so only a client that is mid-request holds the thread. resumed: the connection comes
-    /// back from the keep-alive pool.
+    /// back from the keep-alive pool, with head: the part of a request head it was parked with.
+    /// A client that pauses in the middle of a head is parked with what it sent (ServeOneRequest).
     /// </summary>
-    private void ServeConnection(int fd, Listener listener, int addrLength, bool resumed)
+    private void ServeConnection(int fd, Listener listener, int addrLength, bool resumed, KeepAlivePool.PartialHead head = default)
     {
         _conn.Open(fd, listener, _peer.AsSpan(0, addrLength), setNoDelay: !resumed && !listener.NoDelayInherited);
+        if (head.Bytes is not null)
+        {
+            _conn.Restore(head.Span);
+            _headDeadline = head.Deadline;
+            head.Return();
+        }
         bool linger = false;
         _idleExpired = false;
         int served = 0; // a connection just accepted or taken from the pool gets one request before yielding
@@ -159,6 +172,11 @@ public sealed unsafe partial class ServingThread
                     return;
                 }
                 var outcome = ServeOneRequest();
+                if (outcome == RequestOutcome.HeadPending)
+                {
+                    ParkPartialHead(listener, addrLength, registered: resumed);
+                    return;
+                }
                 served++;
                 if (outcome != RequestOutcome.KeepAlive)
                 {
@@ -175,6 +193,15 @@ public sealed unsafe partial class ServingThread
         {
             _conn.Close(linger);
         }
+    }
+
+    /// <summary>Parks the connection with the part of a head received so far (the thread is free again).</summary>
+    private void ParkPartialHead(Listener listener, int addrLength, bool registered)
+    {
+        long silence = Environment.TickCount64 + _conn.TimeoutMs;
+        _server.KeepAlive.ParkPartial(_conn.Fd, listener, _peer.AsSpan(0, addrLength), registered, _conn.Pending, _headDeadline, silence);
+        _headDeadline = 0;
+        _conn.Detach(); // no I/O on it from here: another thread may already have taken it
     }
 
     /// <summary>

@@ -40,6 +40,8 @@ public sealed class WorkerServer : IDisposable
         Time = time ?? TimeProvider.System;
         _recycle = recycle ?? new RecyclePolicy(options, Time, ReadMemory, Random.Shared);
         ServerName = System.Text.Encoding.ASCII.GetBytes(System.Net.Dns.GetHostName());
+        HeadTimeouts = new HeadTimeouts(log, Slot, options.RequestHeadTimeout, Math.Max(1, options.SocketTimeout));
+        KeepAlive.HeadExpired = (fd, listener, total) => HeadTimeouts.Expire(fd, listener, total, close: true);
     }
 
     public ServerOptions Options { get; }
@@ -58,6 +60,8 @@ public sealed class WorkerServer : IDisposable
     /// <summary>How long an idle keep-alive connection is kept (parked, it costs an fd and no thread).</summary>
     public static readonly TimeSpan KeepAliveIdleTimeout = TimeSpan.FromSeconds(30);
     public byte[] ServerName { get; }
+    /// <summary>Connections closed because their request head did not arrive in time (counted, logged).</summary>
+    public HeadTimeouts HeadTimeouts { get; }
 
     /// <summary>
     /// Retiring, how long idle keep-alive connections stay open for a request their client may be
