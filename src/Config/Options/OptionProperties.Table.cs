@@ -58,6 +58,7 @@ internal static partial class OptionProperties
         Long("PostBuffering", o => o.PostBuffering, (o, v) => o with { PostBuffering = v }),
         Int("BufferSize", o => o.BufferSize, (o, v) => o with { BufferSize = v }),
         Int("SocketTimeout", o => o.SocketTimeout, (o, v) => o with { SocketTimeout = v }),
+        Int("RequestHeadTimeout", o => o.RequestHeadTimeout, (o, v) => o with { RequestHeadTimeout = v }),
         Int("MaxVars", o => o.MaxVars, (o, v) => o with { MaxVars = v }),
         // Python app
         Text("Module", o => o.Module, (o, v) => o with { Module = v }),
