@@ -7,6 +7,7 @@ public static class Program
     public static int Main(string[] args)
     {
         StartupClock.Start();
+        Native.Interop.Libc.UnignoreControlSignals(); // before the console or any signal registration
         // The master starts workers as this same executable with the worker contract in the environment.
         if (Environment.GetEnvironmentVariable(WorkerContract.WorkerIdVar) is not null)
             return DotnetWsgi.Worker.Serving.WorkerProgram.Run();

@@ -61,19 +61,13 @@ public static class EmperorProcess
     }
 
 #pragma warning disable CA1416 // Linux only
-    private static Registrations Signals(Emperor emperor)
-    {
-        // an inherited SIG_IGN (nohup, `cmd &` in a script) would keep these from the handlers below
-        foreach (int sig in new[] { Native.Interop.Signals.SIGTERM, Native.Interop.Signals.SIGINT, Native.Interop.Signals.SIGQUIT, Native.Interop.Signals.SIGHUP })
-            Native.Interop.Libc.UnignoreSignal(sig);
-        return new(
+    private static Registrations Signals(Emperor emperor) => new(
     [
         PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; emperor.Post(new EmperorEvent.Stop("SIGTERM")); }),
         PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; emperor.Post(new EmperorEvent.Stop("SIGINT")); }),
         PosixSignalRegistration.Create(PosixSignal.SIGQUIT, c => { c.Cancel = true; emperor.Post(new EmperorEvent.Stop("SIGQUIT")); }),
         PosixSignalRegistration.Create(PosixSignal.SIGHUP, c => { c.Cancel = true; emperor.Post(new EmperorEvent.ReloadAll()); }),
     ]);
-    }
 #pragma warning restore CA1416
 
     private sealed class Registrations(List<PosixSignalRegistration> all) : IDisposable

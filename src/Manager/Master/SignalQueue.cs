@@ -17,7 +17,6 @@ public sealed class SignalQueue : IDisposable
         {
             var command = CommandTable.FromSignal(signal)!.Value;
             string name = Signals.Name(signal);
-            Libc.UnignoreSignal(signal); // an inherited SIG_IGN (nohup) would keep the handler from running
             _registrations.Add(PosixSignalRegistration.Create(ToPosixSignal(signal), ctx =>
             {
                 ctx.Cancel = true;

@@ -43,18 +43,25 @@ public static partial class Libc
     }
 
     /// <summary>
-    /// Puts sig back to its default disposition before a PosixSignalRegistration, so the handler
-    /// runs even when whoever started us ignored it: nohup ignores SIGHUP, and an ignored disposition
-    /// survives exec, where .NET then leaves it ignored, so `dotnetwsgi --reload` under nohup did
-    /// nothing (uWSGI installs its handlers regardless). SIGINT and SIGQUIT are left alone: .NET's
-    /// console layer decides about those once at start-up (an ignored one stays ignored: the shell's
-    /// convention for background jobs) and would not take them back, so a reset would only turn them
-    /// into the default kill.
+    /// Puts the control signals that whoever started us ignored back to their default disposition,
+    /// so the handlers registered later run: nohup ignores SIGHUP, a script's `cmd &` ignores SIGINT
+    /// and SIGQUIT, and an ignored disposition survives exec. .NET leaves an inherited SIG_IGN in
+    /// place (for SIGINT and SIGQUIT its console layer decides once, when it first starts), so
+    /// `dotnetwsgi --reload` under nohup did nothing and `kill -INT` of a master started with `&`
+    /// was ignored; uWSGI installs its handlers regardless. Call first thing in Main, before anything
+    /// touches the console or registers a signal. Signals not ignored are left as they are.
     /// </summary>
-    public static void UnignoreSignal(int sig)
+    public static void UnignoreControlSignals()
     {
-        if (sig is Signals.SIGINT or Signals.SIGQUIT) return;
-        signal(sig, 0 /* SIG_DFL */);
+        foreach (int sig in (ReadOnlySpan<int>)[Signals.SIGHUP, Signals.SIGINT, Signals.SIGQUIT, Signals.SIGTERM, Signals.SIGUSR1, Signals.SIGUSR2])
+            if (IsIgnored(sig)) signal(sig, 0 /* SIG_DFL */);
+    }
+
+    /// <summary>Whether sig's disposition is SIG_IGN (sigaction query; the handler is the struct's first field).</summary>
+    public static unsafe bool IsIgnored(int sig)
+    {
+        byte* old = stackalloc byte[256]; // struct sigaction is 152 bytes on x86_64 and arm64
+        return sigaction(sig, null, old) == 0 && *(nint*)old == 1 /* SIG_IGN */;
     }
 
     // ---- file descriptors ----
@@ -131,6 +138,9 @@ public static partial class Libc
 
     [LibraryImport(LibC)]
     private static partial nint signal(int sig, nint handler);
+
+    [LibraryImport(LibC)]
+    private static unsafe partial int sigaction(int sig, byte* act, byte* oldact);
 
     [LibraryImport(LibC, SetLastError = true)]
     private static partial int prctl(int option, nuint arg2, nuint arg3, nuint arg4, nuint arg5);

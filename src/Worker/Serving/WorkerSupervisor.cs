@@ -25,10 +25,7 @@ public sealed class WorkerSupervisor(WorkerServer server, WorkerEnvironment env,
     {
         var registrations = new List<PosixSignalRegistration>();
         foreach (int sig in new[] { Signals.SIGTERM, Signals.SIGHUP, Signals.SIGINT, Signals.SIGQUIT, Signals.SIGUSR2 })
-        {
-            Libc.UnignoreSignal(sig); // an inherited SIG_IGN would keep the handler from running
             registrations.Add(PosixSignalRegistration.Create((PosixSignal)sig, ctx => { ctx.Cancel = true; _signals.Add((int)ctx.Signal); }));
-        }
         try
         {
             publishReady(); // after the registrations: a signal sent as soon as we look ready is ours to handle

@@ -1,6 +1,8 @@
-// A master started under nohup (SIGHUP ignored; an ignored disposition survives exec) still
-// reloads on SIGHUP, as uWSGI does. Without resetting the disposition, .NET left the inherited
-// SIG_IGN in place and `dotnetwsgi --reload` under nohup silently did nothing. SIGTERM still stops.
+// A master started with its control signals ignored (nohup ignores SIGHUP; a script's `cmd &`
+// ignores SIGINT and SIGQUIT; an ignored disposition survives exec) still obeys them, as uWSGI does:
+// SIGHUP reloads (new workers), SIGINT stops gracefully. Without resetting the dispositions, .NET
+// left the inherited SIG_IGN in place: `dotnetwsgi --reload` under nohup did nothing, and so did
+// `kill -INT` of a master started with `&` from a script.
 
 using DotnetWsgi.Manager.Tests.Support;
 using DotnetWsgi.Native.Interop;
@@ -17,13 +19,13 @@ public class InheritedIgnoredSignalsTests
             File.Copy(Path.Combine(AppContext.BaseDirectory, "apps", "app.py"), Path.Combine(Dir, "app.py"));
             File.WriteAllLines(Ini, ["[uwsgi]", $"http-socket = 127.0.0.1:{Port}", $"wsgi-file = {Path.Combine(Dir, "app.py")}",
                 "processes = 1", "master = true", "worker-reload-mercy = 30"]);
-            // what nohup does: SIGHUP to SIG_IGN, then exec the binary in place (same pid, disposition inherited)
-            Start("/bin/sh", ["-c", "trap '' HUP; exec \"$0\" \"$@\"", Repo.Binary, "--ini", Ini]);
+            // what nohup and `cmd &` do: the signals set to SIG_IGN, then exec the binary in place (same pid)
+            Start("/bin/sh", ["-c", "trap '' HUP INT QUIT; exec \"$0\" \"$@\"", Repo.Binary, "--ini", Ini]);
         }
     }
 
     [BinaryFact]
-    public void SighupReloads_UnderNohup()
+    public void SighupReloads_AndSigintStops_EvenWhenTheStarterIgnoredThem()
     {
         using var dn = new StartedWithSignalsIgnored().WaitServing();
         var before = dn.WorkerPids();
@@ -33,7 +35,7 @@ public class InheritedIgnoredSignalsTests
         Wait.Until(() => dn.WorkerPids() is { Count: 1 } now && !now.Overlaps(before), "a new worker after SIGHUP", TimeSpan.FromSeconds(60));
         Assert.Matches("^[0-9]+$", dn.Get("/pid"));
 
-        Libc.Kill(dn.Pid, Signals.SIGTERM);
+        Libc.Kill(dn.Pid, Signals.SIGINT);
         Assert.Equal(0, dn.WaitForExit());
     }
 }
