@@ -241,8 +241,9 @@ public sealed unsafe partial class ServingThread
             fds[0] = new Libc.PollFd { Fd = _conn.Fd, Events = Libc.POLLIN };
             fds[1] = new Libc.PollFd { Fd = _epoll, Events = Libc.POLLIN };
             long left = deadline - Environment.TickCount64;
-            int r = Libc.Poll(fds, 2, (int)Math.Max(0, left));
+            int r = Libc.Poll(fds, 2, (int)Math.Clamp(left, 0, SweepEveryMs));
             if (r < 0 && r != -Errno.EINTR) return false;
+            if (r == 0) _server.KeepAlive.CloseExpired(); // as the idle loop does: late heads and idle parked connections are closed on time
             if (fds[1].Revents != 0)
                 return _server.Lifetime.StopRequested
                     && _conn.ReceiveMore(_server.StopGraceDeadline) == ReceiveStatus.Data;
@@ -250,6 +251,13 @@ public sealed unsafe partial class ServingThread
             if (r == 0 && left <= 0) { _idleExpired = true; return false; }
         }
     }
+
+    /// <summary>
+    /// The longest a waiting thread goes without sweeping the keep-alive pool: with every thread of a
+    /// worker waiting on its own client, nobody else would close the parked connections whose idle
+    /// time or head deadline (request-head-timeout, socket-timeout of silence) has passed.
+    /// </summary>
+    private const int SweepEveryMs = 1000;
 
     /// <summary>Set when a keep-alive client stayed silent for the whole idle timeout: close, do not park.</summary>
     private bool _idleExpired;
