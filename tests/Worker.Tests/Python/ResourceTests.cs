@@ -8,7 +8,7 @@ public sealed class ResourceTests(PythonFixture fx)
 {
     [Theory]
     [InlineData("hello", 3000)]
-    [InlineData("stream", 300)]
+    [InlineData("stream", 3000)]
     [InlineData("echo_readline", 3000)]
     [InlineData("cookies", 3000)]
     [InlineData("raises_before", 3000)]
