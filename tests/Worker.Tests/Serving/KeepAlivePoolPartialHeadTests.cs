@@ -10,32 +10,8 @@ using DotnetWsgi.Worker.Serving;
 
 namespace DotnetWsgi.Worker.Tests.Serving;
 
-public sealed class KeepAlivePoolPartialHeadTests : IDisposable
+public sealed class KeepAlivePoolPartialHeadTests : LoopbackPairs
 {
-    private readonly Socket _listener = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-    private readonly List<Socket> _sockets = [];
-    private readonly Listener _spec;
-
-    public KeepAlivePoolPartialHeadTests()
-    {
-        _listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        _listener.Listen(8);
-        int port = ((IPEndPoint)_listener.LocalEndPoint!).Port;
-        _spec = new Listener((int)_listener.Handle, new SocketSpec("http-socket", "x", SocketProtocol.Http, SocketFamily.Tcp, "127.0.0.1", port, null));
-    }
-
-    private unsafe (Socket Client, int ServerFd) Pair()
-    {
-        var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveTimeout = 30000 };
-        client.Connect(_listener.LocalEndPoint!);
-        _sockets.Add(client);
-        byte* addr = stackalloc byte[128];
-        uint len = 128;
-        int fd = Libc.Accept4((int)_listener.Handle, addr, ref len, Libc.SOCK_CLOEXEC);
-        Assert.True(fd >= 0, $"accept4 failed: errno {-fd}");
-        return (client, fd);
-    }
-
     [Fact]
     public void TryTake_GivesBackThePartialHead_AndItsDeadline()
     {
@@ -94,11 +70,5 @@ public sealed class KeepAlivePoolPartialHeadTests : IDisposable
 
         Assert.Equal([(fd, totalFirst)], expired);
         Assert.Equal(1, pool.Count); // the idle connection (30 s) is still parked
-    }
-
-    public void Dispose()
-    {
-        foreach (var s in _sockets) s.Dispose();
-        _listener.Dispose();
     }
 }
