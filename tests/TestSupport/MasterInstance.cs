@@ -15,6 +15,7 @@ public class MasterInstance : IDisposable
     // worker leaves behind is not what these tests are about.
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(60), DefaultRequestHeaders = { ConnectionClose = true } };
     private TestProcess? _process;
+    private DateTime _startedUtc;
 
     /// <summary>The published executable serving the ini text written to Dir/app.ini.</summary>
     /// <param name="files">More files (name relative to Dir, text) written before the start, e.g. the app.</param>
@@ -45,7 +46,10 @@ public class MasterInstance : IDisposable
 
     protected void Start(string file, IEnumerable<string> args, IDictionary<string, string>? environment = null,
         int stopSignal = Signals.SIGKILL, bool newProcessGroup = false)
-        => _process = new TestProcess(file, args, Dir, stopSignal, environment, newProcessGroup);
+    {
+        _startedUtc = DateTime.UtcNow;
+        _process = new TestProcess(file, args, Dir, stopSignal, environment, newProcessGroup);
+    }
 
     public string Get(string path) => _http.GetStringAsync($"http://127.0.0.1:{Port}{path}").GetAwaiter().GetResult();
 
@@ -64,15 +68,27 @@ public class MasterInstance : IDisposable
     {
         var pids = new HashSet<int>();
         if (_process is null) return pids;
-        foreach (string dir in Directory.GetDirectories(Path.GetTempPath(), $"dotnetwsgi-{Pid}-*"))
+        var children = ProcessTree.Children(Pid).ToHashSet();
+        foreach (string dir in RunDirs())
             foreach (int pid in ScoreboardPids(Path.Combine(dir, "scoreboard")))
-                if (ProcessTree.Stat(pid) is { State: not 'Z' and not 'X' } stat && stat.Parent == Pid)
+                if (children.Contains(pid) && ProcessTree.IsAlive(pid))
                 {
                     pids.Add(pid);
                     Process.Track(pid);
                 }
         return pids;
     }
+
+    /// <summary>
+    /// The run directories this master made: named after its pid, and made after it started. pid_max
+    /// is 32768 here, so a long test run reuses pids, and a master killed with SIGKILL leaves its run
+    /// directory behind: an old directory with this pid holds an old scoreboard whose pids may now
+    /// name threads of this master's workers (/proc/TID/stat answers for a thread too, with the
+    /// worker's parent), so both the start time and "a child of this master" are checked.
+    /// </summary>
+    public IEnumerable<string> RunDirs()
+        => Directory.GetDirectories(Path.GetTempPath(), $"dotnetwsgi-{Pid}-*")
+            .Where(dir => Directory.GetCreationTimeUtc(dir) >= _startedUtc - TimeSpan.FromSeconds(1));
 
     /// <summary>
     /// The live children of this master started with `variable` (= value, when given) in their
@@ -89,6 +105,51 @@ public class MasterInstance : IDisposable
                 Process.Track(pid);
             }
         return pids;
+    }
+
+    /// <summary>
+    /// Wait.Until, and on a timeout the message also says what the instance looked like: each run
+    /// directory of this master pid with its scoreboard slots, the master's children, the output's last lines.
+    /// </summary>
+    public void Until(Func<bool> condition, string what, TimeSpan? deadline = null)
+    {
+        try { Wait.Until(condition, what, deadline); }
+        catch (TimeoutException e) { throw new TimeoutException($"{e.Message}\n{Diagnosis()}", e); }
+    }
+
+    /// <summary>What a failed wait reports: run dirs and scoreboard slots, the master's children, the last 60 lines of output.</summary>
+    public string Diagnosis()
+    {
+        if (_process is null) return "(not started)";
+        var text = new System.Text.StringBuilder();
+        var master = ProcessTree.Stat(Pid);
+        text.AppendLine($"master {Pid}: {(master is { } m ? $"state {m.State}" : "gone")}");
+        foreach (string dir in Directory.GetDirectories(Path.GetTempPath(), $"dotnetwsgi-{Pid}-*"))
+        {
+            text.AppendLine($"run dir {dir} (made {Directory.GetCreationTimeUtc(dir):HH:mm:ss.fff} UTC)");
+            try
+            {
+                using var board = Scoreboard.Open(Path.Combine(dir, "scoreboard"));
+                for (int id = 1; id <= board.Workers; id++)
+                {
+                    var slot = board.Slot(id);
+                    var stat = ProcessTree.Stat((int)slot.Pid);
+                    text.AppendLine($"  slot {id}: pid {slot.Pid} state {slot.State} generation {slot.Generation} requests {slot.Requests}"
+                        + (stat is { } s ? $" (proc state {s.State}, parent {s.Parent})" : " (no such process)"));
+                }
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+            {
+                text.AppendLine($"  scoreboard: {e.GetType().Name}: {e.Message}");
+            }
+        }
+        foreach (int child in ProcessTree.Children(Pid))
+            text.AppendLine($"child {child}: {(ProcessTree.Stat(child) is { } s ? $"state {s.State}" : "gone")}"
+                + $" worker id {ProcessTree.EnvironmentVariable(child, WorkerContract.WorkerIdVar) ?? "-"}");
+        var lines = Output;
+        text.AppendLine($"last output lines ({lines.Count} in all):");
+        foreach (string line in lines.Skip(Math.Max(0, lines.Count - 60))) text.AppendLine("  " + line);
+        return text.ToString();
     }
 
     private static List<int> ScoreboardPids(string path)

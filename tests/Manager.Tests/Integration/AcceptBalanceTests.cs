@@ -34,7 +34,7 @@ public class AcceptBalanceTests
     {
         using var dn = new BinaryInstance(processes, $"threads = {threads}").WaitServing();
         int n = processes * threads;
-        Wait.Until(() => dn.WorkerPids().Count == processes, $"{processes} workers", TimeSpan.FromSeconds(90)); // each imports the app: slow on a loaded machine
+        dn.Until(() => dn.WorkerPids().Count == processes, $"{processes} workers", TimeSpan.FromSeconds(90)); // each imports the app: slow on a loaded machine
         // Start-up: every worker must have loaded the app and be accepting before rounds count.
         Wait.Until(() => Round(dn.Port, n).Elapsed < 2 * Sleep, "a first round served by every thread", TimeSpan.FromSeconds(60));
         var slow = new List<string>();

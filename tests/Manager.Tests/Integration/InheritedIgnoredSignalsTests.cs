@@ -28,11 +28,11 @@ public class InheritedIgnoredSignalsTests
     public void SighupReloads_AndSigintStops_EvenWhenTheStarterIgnoredThem()
     {
         using var dn = new StartedWithSignalsIgnored().WaitServing();
-        Wait.Until(() => dn.WorkerPids().Count == 1, "one worker in the scoreboard", TimeSpan.FromSeconds(60));
+        dn.Until(() => dn.WorkerPids().Count == 1, "one worker in the scoreboard", TimeSpan.FromSeconds(60));
         var before = dn.WorkerPids();
 
         Libc.Kill(dn.Pid, Signals.SIGHUP);
-        Wait.Until(() => dn.WorkerPids() is { Count: 1 } now && !now.Overlaps(before), "a new worker after SIGHUP", TimeSpan.FromSeconds(60));
+        dn.Until(() => dn.WorkerPids() is { Count: 1 } now && !now.Overlaps(before), "a new worker after SIGHUP", TimeSpan.FromSeconds(60));
         Assert.Matches("^[0-9]+$", dn.Get("/pid"));
 
         Libc.Kill(dn.Pid, Signals.SIGINT);

@@ -19,16 +19,15 @@ public sealed class LibPythonRecordTests
             $"[uwsgi]\nhttp-socket = 127.0.0.1:{port}\nwsgi-file = app.py\nchdir = %d\nprocesses = 1\n",
             environment: new Dictionary<string, string> { ["DOTNETWSGI_DEBUG"] = "1" },
             files: new Dictionary<string, string> { ["app.py"] = app });
-        Wait.Until(() => Loaded(master) == 1 && master.WorkerPids().Count == 1, "the first worker to load the app");
+        master.Until(() => Loaded(master) == 1 && master.WorkerPids().Count == 1, "the first worker to load the app");
         Assert.Contains(master.Output, l => l.Contains("startup: libpython located and loaded", StringComparison.Ordinal)
                                             && l.Contains("named by /usr/bin/python3", StringComparison.Ordinal));
-        string record = Directory.GetDirectories(Path.GetTempPath(), $"dotnetwsgi-{master.Pid}-*")
-            .Select(d => Path.Combine(d, "libpython")).Single(File.Exists);
+        string record = master.RunDirs().Select(d => Path.Combine(d, "libpython")).Single(File.Exists);
         Assert.Contains("libpython3", File.ReadAllText(record));
 
         int first = master.WorkerPids().Single();
         Libc.Kill(first, Signals.SIGKILL);
-        Wait.Until(() => Loaded(master) == 2 && master.WorkerPids() is { Count: 1 } now && !now.Contains(first),
+        master.Until(() => Loaded(master) == 2 && master.WorkerPids() is { Count: 1 } now && !now.Contains(first),
             "the replacement worker to load the app");
 
         Assert.Contains(master.Output, l => l.Contains("startup: libpython located and loaded", StringComparison.Ordinal)

@@ -57,11 +57,11 @@ public class PythonApiBinaryTests
     {
         using var dn = new PythonApiInstance().WaitServing();
         Assert.True(dn.Get("/set?kept=yes").GetProperty("stored").GetBoolean());
-        Wait.Until(() => dn.WorkerPids().Count == 2 && dn.MulePids(1).Count == 1, "two workers and the mule");
+        dn.Until(() => dn.WorkerPids().Count == 2 && dn.MulePids(1).Count == 1, "two workers and the mule");
         var before = dn.WorkerPids();
         int oldMule = dn.MulePids(1).Single();
         Assert.Equal(0, ControlCommands.Reload(dn.PidfilePath, TextWriter.Null));
-        Wait.Until(() => dn.WorkerPids() is { Count: 2 } now && !now.Overlaps(before) && !before.Any(ProcessTree.IsAlive), "a new generation of workers", TimeSpan.FromSeconds(90));
+        dn.Until(() => dn.WorkerPids() is { Count: 2 } now && !now.Overlaps(before) && !before.Any(ProcessTree.IsAlive), "a new generation of workers", TimeSpan.FromSeconds(90));
         Assert.DoesNotContain(dn.Get("/get?kept").GetProperty("pid").GetInt32(), before);
         Assert.Equal("yes", dn.Get("/get?kept").GetProperty("value").GetString());
         Wait.Until(() => dn.MulePids(1) is { Count: 1 } mules && !mules.Contains(oldMule), "the old mule replaced");

@@ -20,10 +20,10 @@ public sealed class SpawnerThreadTests
             $"[uwsgi]\nhttp-socket = 127.0.0.1:{port}\nwsgi-file = app.py\nchdir = %d\nprocesses = 2\nworker-reload-mercy = 30\n",
             environment: new Dictionary<string, string> { ["DOTNET_ThreadPool_ThreadTimeoutMs"] = "200" },
             files: new Dictionary<string, string> { ["app.py"] = app });
-        Wait.Until(() => Ready(master) == 2 && master.WorkerPids().Count == 2, "two workers to load the app");
+        master.Until(() => Ready(master) == 2 && master.WorkerPids().Count == 2, "two workers to load the app");
         var first = master.WorkerPids();
         Libc.Kill(master.Pid, Signals.SIGHUP);
-        Wait.Until(() => Ready(master) >= 4 && master.WorkerPids().Count == 2 && !master.WorkerPids().Overlaps(first),
+        master.Until(() => Ready(master) >= 4 && master.WorkerPids().Count == 2 && !master.WorkerPids().Overlaps(first),
             "the reload's two workers to load the app and the old ones to stop");
         var reloaded = master.WorkerPids();
         // Idle pool threads retire after 200 ms; give them many times that to do so.

@@ -21,7 +21,7 @@ public class MasterProcessTests
             MasterFifo = [Path.Combine(h.Dir, "fifo")],
             Sockets = [.. o.Sockets, new SocketSpec("socket", Path.Combine(h.Dir, "app.sock"), SocketProtocol.Uwsgi, SocketFamily.Unix, null, 0, Path.Combine(h.Dir, "app.sock"))],
         }).Start().WaitServing();
-        Wait.Until(() => host.WorkerPids().Count == 2, "both workers");
+        host.Until(() => host.WorkerPids().Count == 2, "both workers");
         var workers = host.WorkerPids();
         Assert.Equal($"{host.Pid}\n", File.ReadAllText(host.PidfilePath));
         Assert.True(File.Exists(Path.Combine(host.Dir, "app.sock")));
@@ -51,7 +51,7 @@ public class MasterProcessTests
     public void KillMaster_WithSigkill_LeavesNoWorkerAfterTwoSeconds()
     {
         using var host = new MasterHostProcess().Start().WaitServing();
-        Wait.Until(() => host.WorkerPids().Count == 2, "both workers");
+        host.Until(() => host.WorkerPids().Count == 2, "both workers");
         var workers = host.WorkerPids();
         Libc.Kill(host.Pid, Signals.SIGKILL);
         Wait.Until(() => workers.All(p => !RecordingLauncher.IsAlive(p)), "the orphaned workers to exit", TimeSpan.FromSeconds(2));
@@ -110,7 +110,7 @@ public class MasterProcessTests
     {
         using var host = new MasterHostProcess((_, o) => o with { Processes = 1 }).Start().WaitServing();
         Libc.Kill(host.Pid, Signals.SIGTTIN);
-        Wait.Until(() => host.WorkerPids().Count == 2, "a second worker");
+        host.Until(() => host.WorkerPids().Count == 2, "a second worker");
         host.WaitLogged("workers wanted: 2"); // output is read asynchronously: wait for it
     }
 
@@ -154,7 +154,7 @@ public class MasterProcessTests
         host.Start().WaitServing();
         host.WaitLogged("setgid() to 65534"); // serving may be seen before these lines are read
         host.WaitLogged("setuid() to 65534");
-        Wait.Until(() => host.WorkerPids().Count == 2, "both workers");
+        host.Until(() => host.WorkerPids().Count == 2, "both workers");
         foreach (int pid in host.WorkerPids().Append(host.Pid))
         {
             var status = File.ReadAllLines($"/proc/{pid}/status");

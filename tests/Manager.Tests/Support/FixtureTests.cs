@@ -15,7 +15,7 @@ public class FixtureTests
         int master;
         using (var dn = new BinaryInstance(2).WaitServing())
         {
-            Wait.Until(() => dn.WorkerPids().Count == 2, "two workers in the scoreboard");
+            dn.Until(() => dn.WorkerPids().Count == 2, "two workers in the scoreboard");
             workers = dn.WorkerPids();
             master = dn.Pid;
             Assert.Contains(int.Parse(dn.Get("/pid")), workers);
