@@ -23,7 +23,7 @@ internal sealed partial class MasterHost(ServerOptions options, Func<ConfigResul
     private Scoreboard? _scoreboard;
     private ControlFifo? _fifo;
     private SystemdNotifier? _notifier;
-    private string? _runDir;
+    private RunDirectory? _runDir;
     private PythonApi.PythonServices? _pythonServices;
 
     public int Execute()
@@ -81,17 +81,17 @@ internal sealed partial class MasterHost(ServerOptions options, Func<ConfigResul
         ChangeDirectory();
         DropPrivileges();
         WritePidfile(options.Pidfile2);
-        _runDir = Directory.CreateTempSubdirectory($"dotnetwsgi-{_pid}-").FullName;
+        _runDir = RunDirectory.Create(_pid, _log);
         int capacity = Math.Max(16, 2 * options.Processes + 8);
-        _scoreboard = Scoreboard.Create(Path.Combine(_runDir, "scoreboard"), capacity, Math.Max(32, 2 * options.Threads));
-        _pythonServices = PythonApi.PythonServices.Create(options, _runDir, _scoreboard, _pid, _log);
+        _scoreboard = Scoreboard.Create(Path.Combine(_runDir.Path, "scoreboard"), capacity, Math.Max(32, 2 * options.Threads));
+        _pythonServices = PythonApi.PythonServices.Create(options, _runDir.Path, _scoreboard, _pid, _log);
         _observability = StartObservability(_scoreboard);
         if (_observability is not null)
         {
             _observability.Caches = _pythonServices.Caches;
             _observability.Spoolers = _pythonServices.Spoolers;
         }
-        var deps = new MasterDependencies(launcher(_log), TimeProvider.System, _log, _scoreboard, _runDir, _pid)
+        var deps = new MasterDependencies(launcher(_log), TimeProvider.System, _log, _scoreboard, _runDir.Path, _pid)
         {
             Observability = _observability,
             Notifier = _notifier,
@@ -117,7 +117,7 @@ internal sealed partial class MasterHost(ServerOptions options, Func<ConfigResul
         _listeners?.CloseAll(options.Vacuum);
         _pythonServices?.Dispose(); // stops the mules and spoolers
         _scoreboard?.Dispose();
-        if (_runDir is not null) try { Directory.Delete(_runDir, recursive: true); } catch (IOException) { }
+        _runDir?.Dispose();
         if (!options.Vacuum) return;
         foreach (var p in _pidfiles)
             if (p.RemoveIfOurs()) _log.Information("VACUUM: {Which} removed.", p.Path == Path.GetFullPath(options.Pidfile ?? "") ? "pidfile" : "pidfile2");
