@@ -15,7 +15,7 @@ namespace DotnetWsgi.Worker.Tests.Serving;
 
 public sealed class ConnectionAllocationTests
 {
-    private const int Warmup = 200, Measured = 1000;
+    private const int Warmup = 200, Window = 1000, Windows = 3;
 
     private static ServingFixture Serve(long[] marks, SocketProtocol protocol = SocketProtocol.Http)
     {
@@ -30,14 +30,19 @@ public sealed class ConnectionAllocationTests
         }, configure: o => o with { DisableLogging = true }, protocol: protocol);
     }
 
-    private static long PerRequest(long[] marks) => (marks[^1] - marks[Warmup]) / (marks.Length - 1 - Warmup);
+    /// <summary>
+    /// The least of the per-request figures of three windows: an allocation on every request shows in
+    /// each; a one-time or rare one (a slow path first taken on a loaded machine) in one at most.
+    /// </summary>
+    private static long PerRequest(long[] marks)
+        => Enumerable.Range(0, Windows).Min(w => (marks[Warmup + (w + 1) * Window] - marks[Warmup + w * Window]) / Window);
 
     [Theory]
     [InlineData(SocketProtocol.Http)]
     [InlineData(SocketProtocol.Uwsgi)]
     public void ANewConnectionPerRequest_AllocatesAtMost64Bytes(SocketProtocol protocol)
     {
-        var marks = new long[Warmup + Measured];
+        var marks = new long[Warmup + Windows * Window + 1];
         using var f = Serve(marks, protocol);
         byte[] request = protocol == SocketProtocol.Http
             ? Encoding.ASCII.GetBytes("GET /a?b=1 HTTP/1.1\r\nHost: t\r\nUser-Agent: test\r\nAccept: */*\r\nConnection: close\r\n\r\n")
@@ -59,7 +64,7 @@ public sealed class ConnectionAllocationTests
     [Fact]
     public void AnotherRequestOnAKeptAliveConnection_AllocatesNothing()
     {
-        var marks = new long[Warmup + Measured];
+        var marks = new long[Warmup + Windows * Window + 1];
         using var f = Serve(marks);
         using var c = f.Connect();
         for (int i = 0; i < marks.Length; i++)

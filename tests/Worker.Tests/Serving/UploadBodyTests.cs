@@ -82,14 +82,22 @@ public sealed class UploadBodyTests(PythonFixture fx)
         string expected = Encoding.Latin1.GetString(body);
         for (int i = 0; i < 20; i++) Assert.Equal(expected, Roundtrip(c, request).Body); // warm-up
 
-        long allocated = 0;
-        for (int i = 0; i < 50; i++)
+        // Three windows of 50: an allocation on every request shows in each; a one-time or rare one
+        // (a slow path first taken under a loaded machine, in a process other tests share) in one at most.
+        var perRequest = new List<long>();
+        for (int window = 0; window < 3; window++)
         {
-            Assert.Equal(expected, Roundtrip(c, request).Body);
-            allocated += host.LastAllocated;
+            long allocated = 0;
+            for (int i = 0; i < 50; i++)
+            {
+                Assert.Equal(expected, Roundtrip(c, request).Body);
+                allocated += host.LastAllocated;
+            }
+            perRequest.Add(allocated / 50);
+            if (allocated / 50 < 64) break;
         }
 
-        Assert.True(allocated / 50 < 64, $"{allocated / 50} managed bytes allocated per 64 KiB echo");
+        Assert.True(perRequest[^1] < 64, $"managed bytes allocated per 64 KiB echo, in each window of 50: {string.Join(", ", perRequest)}");
     }
 
     [Fact]
