@@ -75,11 +75,18 @@ run_tests() {
     python3 - "$log" <<'PY'
 import re, sys
 p = f = s = 0
+broken = set()
 for line in open(sys.argv[1], errors="replace"):
     m = re.search(r"Failed:\s+(\d+), Passed:\s+(\d+), Skipped:\s+(\d+)", line)
     if m:
         f += int(m.group(1)); p += int(m.group(2)); s += int(m.group(3))
-print(f"{p} passed, {f} failed, {s} skipped")
+    m = re.search(r"error [A-Z]+\d+:.*\[(.*?)\]\s*$", line)
+    if m:
+        broken.add(m.group(1).rsplit("/", 1)[-1])
+line = f"{p} passed, {f} failed, {s} skipped"
+if broken:
+    line += f"; did not build, so not run: {', '.join(sorted(broken))}"
+print(line)
 PY
     return "$rc"
 }

@@ -16,7 +16,7 @@ public class LoadGeneratorTests
         using var server = new ScriptedServer(n => (n % 3) switch { 0 => "200", 1 => "503", _ => null });
         using var load = new LoadGenerator(server.Port, "/x", clients: 2);
         try { Wait.Until(() => load.Answered >= 3 && load.FailuresByKind.Count >= 2, "answers and both kinds of failure", TimeSpan.FromSeconds(60)); }
-        catch (TimeoutException e) { throw new TimeoutException($"{e.Message}: {load}", e); }
+        catch (TimeoutException timeout) { throw new TimeoutException($"{timeout.Message}: {load}", timeout); }
         load.Stop();
 
         Assert.Equal(load.Sent, load.Answered + load.Failed);
