@@ -42,7 +42,9 @@ public class LoadGeneratorTests
     public void ChildPidsWith_FindsTheChildStartedWithTheVariable()
     {
         using var shell = new ShellInstance("DNW_ROLE=mule sleep 120 & DNW_ROLE=other sleep 120 & sleep 120 & wait");
-        Wait.Until(() => ProcessTree.Children(shell.Pid).Count == 3, "three children");
+        // A child the shell has forked but not yet exec'd still shows the shell's environment: wait
+        // for both variables to be in place, not only for three children.
+        Wait.Until(() => ProcessTree.Children(shell.Pid).Count == 3 && shell.ChildPidsWith("DNW_ROLE").Count == 2, "three children, two with DNW_ROLE");
         int mule = Assert.Single(shell.ChildPidsWith("DNW_ROLE", "mule"));
         Assert.Equal("mule", ProcessTree.EnvironmentVariable(mule, "DNW_ROLE"));
         Assert.Equal(2, shell.ChildPidsWith("DNW_ROLE").Count);
