@@ -39,7 +39,11 @@ internal sealed class RunDirectory : IDisposable
         int removed = RemoveStale(System.IO.Path.GetTempPath(), pid);
         if (removed > 0) log.Information("removed {Count} run directories left by masters that were killed", removed);
         string path = Directory.CreateTempSubdirectory($"{Prefix}{pid}-").FullName;
-        var owner = new FileStream(System.IO.Path.Combine(path, OwnerFile), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None);
+        // Locked under another name first, then renamed (the lock stays with the file): a sweeper
+        // never finds an `owner` file that exists but is not locked yet.
+        string locking = System.IO.Path.Combine(path, OwnerFile + ".new");
+        var owner = new FileStream(locking, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None);
+        File.Move(locking, System.IO.Path.Combine(path, OwnerFile));
         return new RunDirectory(path, owner);
     }
 
