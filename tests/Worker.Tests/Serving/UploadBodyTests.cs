@@ -63,6 +63,7 @@ public sealed class UploadBodyTests(PythonFixture fx)
 
         c.Send(Request("/read", body, chunked, chunkSize: size)); // chunked: one chunk of the whole body
         var reply = c.ReadResponse();
+        host.WaitRecorded(1);
 
         Assert.StartsWith($"{size}:{Sha256(body)}:", reply.Body);
         // Only what arrived with the head (and, chunked, with the chunk header) went through the
@@ -81,6 +82,7 @@ public sealed class UploadBodyTests(PythonFixture fx)
         var request = Request("/echo", body, chunked: false);
         string expected = Encoding.Latin1.GetString(body);
         for (int i = 0; i < 20; i++) Assert.Equal(expected, Roundtrip(c, request).Body); // warm-up
+        int sent = 20;
 
         // Three windows of 50: an allocation on every request shows in each; a one-time or rare one
         // (a slow path first taken under a loaded machine, in a process other tests share) in one at most.
@@ -91,6 +93,7 @@ public sealed class UploadBodyTests(PythonFixture fx)
             for (int i = 0; i < 50; i++)
             {
                 Assert.Equal(expected, Roundtrip(c, request).Body);
+                host.WaitRecorded(++sent);
                 allocated += host.LastAllocated;
             }
             perRequest.Add(allocated / 50);
@@ -126,6 +129,7 @@ public sealed class UploadBodyTests(PythonFixture fx)
 
         c.Send($"GET /{path} HTTP/1.1\r\nHost: t\r\n\r\n");
         var reply = c.ReadResponse();
+        host.WaitRecorded(1);
 
         Assert.Equal(length, reply.Body.Length);
         Assert.Equal(length.ToString(), reply.Header("Content-Length"));
@@ -183,7 +187,8 @@ public sealed class UploadBodyTests(PythonFixture fx)
 
     /// <summary>
     /// The Python host as the serving thread calls it, recording what the last request cost on that
-    /// thread: managed bytes allocated and body bytes copied out of the connection buffer.
+    /// thread: managed bytes allocated and body bytes copied out of the connection buffer. The client
+    /// can have the whole answer before Handle returns and the figures are stored: WaitRecorded first.
     /// </summary>
     private sealed class RecordingHost(IApplicationHost inner) : IApplicationHost
     {
@@ -191,6 +196,10 @@ public sealed class UploadBodyTests(PythonFixture fx)
         public long LastCopied;
         public long LastResponseCopied;
         public int LastGatherWrites;
+        private int _recorded;
+
+        /// <summary>Waits until the figures of the first `count` requests have been stored.</summary>
+        public void WaitRecorded(int count) => Wait.Until(() => Volatile.Read(ref _recorded) >= count, $"request {count} to be recorded");
 
         public void Load() { }
         public void AttachThread() => inner.AttachThread();
@@ -206,6 +215,7 @@ public sealed class UploadBodyTests(PythonFixture fx)
             var response = (Response)ctx.Response;
             Volatile.Write(ref LastResponseCopied, response.CopiedBytes);
             Volatile.Write(ref LastGatherWrites, response.GatherWrites);
+            Interlocked.Increment(ref _recorded);
         }
     }
 }
