@@ -6,7 +6,6 @@ loading a wsgi-file as a module, traceback formatting and the `uwsgi` module. Th
 the host: _read(token, size, partial) -> bytes, reading the current request body without the GIL.
 """
 import faulthandler
-import glob
 import importlib
 import importlib.machinery
 import importlib.util
@@ -144,7 +143,12 @@ def setup(argv0, paths, env_flat, dump_signal):
         sys.stdout.reconfigure(line_buffering=True)
     expanded = []
     for path in paths:
-        matches = sorted(glob.glob(path)) if glob.has_magic(path) else [path]
+        # glob (and the re module under it) is imported only for a pattern: ~7 ms of every start-up otherwise.
+        if any(c in path for c in "*?["):
+            import glob
+            matches = sorted(glob.glob(path))
+        else:
+            matches = [path]
         expanded.extend(m for m in matches if m not in expanded)
     for path in reversed(expanded):
         if path in sys.path:
