@@ -49,6 +49,7 @@ internal sealed unsafe class PythonRuntime
                 throw new AppLoadException($"libpython {lib.Path} is already initialised in this process by someone else");
             ConfigureInstallation(options, lib);
             Py.Py_InitializeEx(0);
+            log.Debug("startup: interpreter started at +{Ms} ms", StartupClock.ElapsedMs);
             PyRef shim;
             try
             {

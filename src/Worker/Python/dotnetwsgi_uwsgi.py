@@ -23,6 +23,7 @@ SPOOL_IGNORE = 0
 _native = None  # the shim module (set by install)
 _state = {}
 _handlers = {}
+_signal_thread = {"loaded": False, "started": False, "lock": threading.Lock()}
 
 
 def _b(value, what):
@@ -170,6 +171,7 @@ def register_signal(signum, target, handler):
         raise TypeError("uwsgi.register_signal: the handler must be callable")
     _native._signal("register", int(signum), str(target or ""))
     _handlers[int(signum)] = handler
+    _start_signal_thread()
 
 
 def signal_registered(signum):
@@ -192,6 +194,17 @@ def add_rb_timer(signum, seconds, iterations=0):
 
 def add_cron(signum, minute, hour, day, month, weekday):
     _native._signal("cron", int(signum), int(minute), int(hour), int(day), int(month), int(weekday))
+
+
+def _start_signal_thread():
+    """Starts the signal thread once this process has loaded its app and has a handler: a process
+    without handlers has nothing to run, and its thread would only wake 50 times a second to poll."""
+    st = _signal_thread
+    with st["lock"]:
+        if st["started"] or not st["loaded"] or not _handlers or _native is None or not _state.get("api_dir"):
+            return
+        st["started"] = True
+    threading.Thread(target=_signal_loop, name="uwsgi-signals", daemon=True).start()
 
 
 def _signal_loop():

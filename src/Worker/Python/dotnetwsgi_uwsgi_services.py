@@ -191,9 +191,9 @@ def _spooler_main(directory, frequency):
 
 def _after_load():
     """Once the app is loaded in this process: the postfork hooks (uwsgidecorators' @postfork), then
-    the signal thread."""
+    the signal thread (when a handler is registered; else at the first register_signal)."""
     hook = getattr(sys.modules["uwsgi"], "post_fork_hook", None)
     if callable(hook):
         hook()
-    if _native is not None and _state["api_dir"]:
-        threading.Thread(target=_signal_loop, name="uwsgi-signals", daemon=True).start()
+    _signal_thread["loaded"] = True
+    _start_signal_thread()

@@ -1,5 +1,5 @@
-// The first worker asks the interpreter which libpython to load and records the answer in the
-// master's run directory; a worker started after it (here: the replacement of a SIGKILLed worker)
+// The first worker finds which libpython to load (from the interpreter's installation files) and
+// records it in the master's run directory; a worker started after it (here: the replacement of a SIGKILLed worker)
 // loads the recorded library without asking. Seen as a user sees it: the run directory's record and
 // the workers' start-up debug lines (DOTNETWSGI_DEBUG=1).
 
@@ -21,7 +21,7 @@ public sealed class LibPythonRecordTests
             files: new Dictionary<string, string> { ["app.py"] = app });
         master.Until(() => Loaded(master) == 1 && master.WorkerPids().Count == 1, "the first worker to load the app");
         Assert.Contains(master.Output, l => l.Contains("startup: libpython located and loaded", StringComparison.Ordinal)
-                                            && l.Contains("named by /usr/bin/python3", StringComparison.Ordinal));
+                                            && l.Contains("read from /usr/bin/python3's installation", StringComparison.Ordinal));
         string record = master.RunDirs().Select(d => Path.Combine(d, "libpython")).Single(File.Exists);
         Assert.Contains("libpython3", File.ReadAllText(record));
 
