@@ -31,7 +31,7 @@ public static partial class OptionCatalogue
         Opt("cheaper-rss-limit-soft", OptionKind.Long, "CheaperRssLimitSoft", "cheaper: spawn no worker while the workers' total RSS is at or above N bytes"),
         Opt("cheaper-rss-limit-hard", OptionKind.Long, "CheaperRssLimitHard", "cheaper: cheap a worker while the workers' total RSS is at or above N bytes (needs the soft limit, above it)"),
         Ignored("idle", OptionKind.Seconds, "cheap mode: stop every worker after N seconds without requests, start them again on the next connection", "not implemented: the cheaper subsystem keeps at least `cheaper` workers"),
-        Ignored("cpu-affinity", OptionKind.Int, "pin workers to CPUs", "not implemented"),
+        Opt("cpu-affinity", OptionKind.Int, "CpuAffinity", "pin each worker to N CPUs: worker i from the ((i-1)×N)th CPU the instance may use, wrapping"),
         Ignored("procname-prefix", OptionKind.Text, "process name prefix", "process names are not changed"),
         Ignored("procname-prefix-spaced", OptionKind.Text, "process name prefix", "process names are not changed"),
         Ignored("procname", OptionKind.Text, "process name", "process names are not changed"),

@@ -11,7 +11,7 @@ public static partial class OptionCatalogue
         Opt("pythonpath", OptionKind.Path, "PythonPath", "add a directory to sys.path", ["python-path", "pp"], list: true),
         Opt("home", OptionKind.Path, "Home", "virtualenv / PYTHONHOME", ["virtualenv", "venv", "pyhome"], 'H'),
         Opt("python-library", OptionKind.Path, "PythonLibrary", "dotnetwsgi: the libpython shared library to load"),
-        Opt("python-executable", OptionKind.Path, "PythonExecutable", "dotnetwsgi: interpreter asked where libpython is"),
+        Opt("python-executable", OptionKind.Path, "PythonExecutable", "dotnetwsgi: the interpreter whose libpython is loaded"),
         Opt("py-autoreload", OptionKind.Seconds, "PyAutoreload", "reload when a loaded module changes (scan every N s)", ["python-autoreload"]),
         Opt("chdir", OptionKind.Path, "Chdir", "change directory before loading the app"),
         Opt("chdir2", OptionKind.Path, "Chdir2", "change directory after loading the app"),

@@ -23,6 +23,7 @@ internal static partial class OptionProperties
         Flag("Lazy", o => o.Lazy, (o, v) => o with { Lazy = v }),
         Flag("NeedApp", o => o.NeedApp, (o, v) => o with { NeedApp = v }),
         Flag("ThunderLock", o => o.ThunderLock, (o, v) => o with { ThunderLock = v }),
+        Int("CpuAffinity", o => o.CpuAffinity, (o, v) => o with { CpuAffinity = v }),
         // recycling and limits; durations in whole seconds as uWSGI
         Int("Harakiri", o => o.Harakiri, (o, v) => o with { Harakiri = v }),
         Flag("HarakiriVerbose", o => o.HarakiriVerbose, (o, v) => o with { HarakiriVerbose = v }),

@@ -19,6 +19,8 @@ public static class OptionValidator
             yield return Error($"invalid value '{options.Processes}' for 'processes': must be at least 1");
         if (options.Threads < 1)
             yield return Error($"invalid value '{options.Threads}' for 'threads': must be at least 1");
+        if (options.CpuAffinity < 0)
+            yield return Error($"invalid value '{options.CpuAffinity}' for 'cpu-affinity': must be 0 (off) or a number of CPUs");
         if (options.MaxWorkerLifetime > 0 && options.MaxWorkerLifetime <= options.MinWorkerLifetime)
             yield return Error($"invalid min-worker-lifetime value ({options.MinWorkerLifetime}), must be lower than max-worker-lifetime ({options.MaxWorkerLifetime})");
         CacheSpec.All(options, out string? cacheError);

@@ -73,6 +73,8 @@ public sealed record ServerOptions
     /// <summary>Stop when no worker can load the app. dotnetwsgi default on (uWSGI 2.0: off).</summary>
     public bool NeedApp { get; init; } = true;
     public bool ThunderLock { get; init; }
+    /// <summary>cpu-affinity: pin each worker to this many CPUs (0: not pinned).</summary>
+    public int CpuAffinity { get; init; }
 
     // ---- recycling and limits (2.2); durations in whole seconds as uWSGI ----
     public int Harakiri { get; init; }

@@ -1,4 +1,5 @@
-// Process and session control: setsid for daemonize, setpgid for workers, setgroups for uid drops.
+// Process and session control: setsid for daemonize, setpgid for workers, setgroups for uid drops,
+// sched_{get,set}affinity for cpu-affinity.
 // One method per call, errno to NativeException, no logic (see Libc.cs).
 
 using System.Runtime.InteropServices;
@@ -26,6 +27,34 @@ public static partial class Libc
     {
         if (setpgid(0, 0) != 0) throw new NativeException("setpgid", Marshal.GetLastPInvokeError());
     }
+
+    /// <summary>The CPUs a cpu_set_t of this size can name (glibc's CPU_SETSIZE).</summary>
+    public const int CpuSetSize = 1024;
+
+    /// <summary>sched_getaffinity(2) of a thread (0: the calling one): the CPUs it may run on, ascending.</summary>
+    public static List<int> GetAffinity(int tid)
+    {
+        Span<byte> mask = stackalloc byte[CpuSetSize / 8];
+        if (sched_getaffinity(tid, (nuint)mask.Length, mask) != 0) throw new NativeException("sched_getaffinity", Marshal.GetLastPInvokeError());
+        var cpus = new List<int>();
+        for (int cpu = 0; cpu < CpuSetSize; cpu++)
+            if ((mask[cpu / 8] & (1 << (cpu % 8))) != 0) cpus.Add(cpu);
+        return cpus;
+    }
+
+    /// <summary>sched_setaffinity(2) of a thread (0: the calling one); threads it creates later inherit the set. Returns 0 or -errno.</summary>
+    public static int SetAffinity(int tid, IEnumerable<int> cpus)
+    {
+        Span<byte> mask = stackalloc byte[CpuSetSize / 8];
+        foreach (int cpu in cpus) mask[cpu / 8] |= (byte)(1 << (cpu % 8));
+        return sched_setaffinity(tid, (nuint)mask.Length, mask) == 0 ? 0 : -Marshal.GetLastPInvokeError();
+    }
+
+    [LibraryImport(LibC, SetLastError = true)]
+    private static partial int sched_getaffinity(int pid, nuint size, Span<byte> mask);
+
+    [LibraryImport(LibC, SetLastError = true)]
+    private static partial int sched_setaffinity(int pid, nuint size, ReadOnlySpan<byte> mask);
 
     [LibraryImport(LibC, SetLastError = true)]
     private static partial int setsid();

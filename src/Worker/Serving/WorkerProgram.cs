@@ -79,6 +79,7 @@ public static class WorkerProgram
             var slot = scoreboard.Slot(env.WorkerId);
             slot.Pid = Environment.ProcessId;
             log.Debug("startup: worker {WorkerId} booted at +{Ms} ms", env.WorkerId, StartupClock.ElapsedMs);
+            CpuAffinity.Apply(options.CpuAffinity, env.WorkerId, log);
             using var host = hostFactory(env, options, log);
             try { host.Load(); }
             catch (AppLoadException ex)
