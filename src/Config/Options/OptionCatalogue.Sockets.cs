@@ -18,7 +18,7 @@ public static partial class OptionCatalogue
         Rejected("https", OptionKind.Text, "HTTPS router", "TLS is not served; terminate TLS in nginx"),
         Rejected("https-socket", OptionKind.Text, "HTTPS socket", "TLS is not served; terminate TLS in nginx"),
         Rejected("fastcgi-socket", OptionKind.Socket, "FastCGI socket", "FastCGI is not spoken; use socket (uwsgi) or http-socket"),
-        Ignored("reuse-port", OptionKind.Flag, "SO_REUSEPORT on TCP sockets", "the workers share one listening socket; it has no effect"),
+        Opt("reuse-port", OptionKind.Flag, "ReusePort", "SO_REUSEPORT on TCP sockets: another process may bind the same address, and the kernel splits its connections between them"),
         Ignored("so-keepalive", OptionKind.Flag, "SO_KEEPALIVE on sockets", "not implemented"),
         Ignored("tcp-nodelay", OptionKind.Flag, "TCP_NODELAY on sockets", "not implemented"),
         Ignored("http-keepalive", OptionKind.Flag, "keep-alive on the http router", "HTTP sockets always speak HTTP/1.1 with keep-alive"),

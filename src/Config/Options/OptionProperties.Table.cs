@@ -14,6 +14,7 @@ internal static partial class OptionProperties
         Of<int?>("ChmodSocket", o => o.ChmodSocket, (o, v) => o with { ChmodSocket = v }),
         Text("ChownSocket", o => o.ChownSocket, (o, v) => o with { ChownSocket = v }),
         Flag("Vacuum", o => o.Vacuum, (o, v) => o with { Vacuum = v }),
+        Flag("ReusePort", o => o.ReusePort, (o, v) => o with { ReusePort = v }),
         Flag("UnderscoresInHeaders", o => o.UnderscoresInHeaders, (o, v) => o with { UnderscoresInHeaders = v }),
         // process model
         Int("Processes", o => o.Processes, (o, v) => o with { Processes = v }),

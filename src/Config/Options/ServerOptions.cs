@@ -60,6 +60,8 @@ public sealed record ServerOptions
     /// <summary>`user[:group]` for unix sockets.</summary>
     public string? ChownSocket { get; init; }
     public bool Vacuum { get; init; }
+    /// <summary>reuse-port: SO_REUSEPORT on TCP sockets (off: a second instance on the same address fails to bind).</summary>
+    public bool ReusePort { get; init; }
     /// <summary>http-socket: keep header fields whose name contains '_' (dropped by default, as nginx does).</summary>
     public bool UnderscoresInHeaders { get; init; }
 

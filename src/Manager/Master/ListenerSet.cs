@@ -22,7 +22,8 @@ public sealed record Listener(SocketSpec Spec, Socket Socket, int Fd, ulong? Ino
     public static string KeyOf(SocketSpec spec) => spec.Family == SocketFamily.Unix ? "unix:" + spec.Path : $"tcp:{spec.Host}:{spec.Port}";
 }
 
-public sealed partial class ListenerSet(int backlog, ILogger log) : IDisposable
+/// <param name="reusePort">`reuse-port`: SO_REUSEPORT on the TCP sockets this set binds.</param>
+public sealed partial class ListenerSet(int backlog, ILogger log, bool reusePort = false) : IDisposable
 {
     private bool _stoppedListening;
     private List<Listener> _listeners = [];
@@ -58,7 +59,7 @@ public sealed partial class ListenerSet(int backlog, ILogger log) : IDisposable
 
     private Listener Bind(SocketSpec spec)
     {
-        var socket = spec.Family == SocketFamily.Unix ? BindUnix(spec) : BindTcp(spec);
+        var socket = spec.Family == SocketFamily.Unix ? BindUnix(spec) : BindTcp(spec, reusePort);
         try
         {
             socket.Listen(backlog);
@@ -76,11 +77,21 @@ public sealed partial class ListenerSet(int backlog, ILogger log) : IDisposable
         }
     }
 
-    private static Socket BindTcp(SocketSpec spec)
+    private const int SOL_SOCKET = 1, SO_REUSEADDR = 2, SO_REUSEPORT = 15; // asm-generic/socket.h
+
+    /// <summary>
+    /// SO_REUSEADDR as uWSGI sets it (a restart binds at once over connections in TIME_WAIT), set as a
+    /// raw option on purpose: .NET's SocketOptionName.ReuseAddress sets SO_REUSEPORT too on Linux
+    /// (strace: both), and with it a second instance started on the same address bound without an
+    /// error and the kernel split the connections between the two apps. SO_REUSEPORT only with
+    /// `reuse-port`, as in uWSGI.
+    /// </summary>
+    private static Socket BindTcp(SocketSpec spec, bool reusePort)
     {
         var address = ResolveHost(spec);
         var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+        socket.SetRawSocketOption(SOL_SOCKET, SO_REUSEADDR, BitConverter.GetBytes(1));
+        if (reusePort) socket.SetRawSocketOption(SOL_SOCKET, SO_REUSEPORT, BitConverter.GetBytes(1));
         try
         {
             socket.Bind(new IPEndPoint(address, spec.Port));

@@ -69,7 +69,7 @@ internal sealed partial class MasterHost(ServerOptions options, Func<ConfigResul
         WritePidfile(options.Pidfile);
         _notifier = SystemdNotifier.FromEnvironment(Environment.GetEnvironmentVariable, _pid, _log);
         _notifier?.Status("starting");
-        _listeners = new ListenerSet(options.Listen, _log);
+        _listeners = new ListenerSet(options.Listen, _log, options.ReusePort);
         _listeners.AdoptActivatedSockets(Environment.GetEnvironmentVariable, _pid);
         _listeners.Apply(options.Sockets);
         foreach (var unclaimed in _listeners.UnclaimedActivatedSockets)

@@ -29,6 +29,41 @@ public class ListenerSetTests : IDisposable
         client.Connect((IPEndPoint)l.Socket.LocalEndPoint!);
     }
 
+    private static int ReusePort(Socket socket)
+    {
+        var value = new byte[4];
+        socket.GetRawSocketOption(1, 15, value); // SOL_SOCKET, SO_REUSEPORT
+        return BitConverter.ToInt32(value);
+    }
+
+    [Fact]
+    public void ASecondSet_OnTheSameAddress_FailsToBind()
+    {
+        // Two instances on one address would otherwise split the connections between two apps.
+        using var first = new ListenerSet(64, _log.CreateLogger());
+        first.Apply([Tcp("127.0.0.1", 0)]);
+        int port = ((IPEndPoint)first.Listeners.Single().Socket.LocalEndPoint!).Port;
+        using var second = new ListenerSet(64, _log.CreateLogger());
+
+        var e = Assert.Throws<MasterStartupException>(() => second.Apply([Tcp("127.0.0.1", port)]));
+
+        Assert.Contains($"127.0.0.1:{port}", e.Message);
+        Assert.Equal(0, ReusePort(first.Listeners.Single().Socket));
+    }
+
+    [Fact]
+    public void WithReusePort_BothSetsBind_AndTheKernelSharesTheAddress()
+    {
+        using var first = new ListenerSet(64, _log.CreateLogger(), reusePort: true);
+        first.Apply([Tcp("127.0.0.1", 0)]);
+        int port = ((IPEndPoint)first.Listeners.Single().Socket.LocalEndPoint!).Port;
+        using var second = new ListenerSet(64, _log.CreateLogger(), reusePort: true);
+
+        second.Apply([Tcp("127.0.0.1", port)]);
+
+        Assert.Equal(1, ReusePort(second.Listeners.Single().Socket));
+    }
+
     [Fact]
     public void Apply_FailsNamingTheAddress_WhenPortIsInUse()
     {
