@@ -1,6 +1,6 @@
 // Overview
 // Starts a child process whose stdout and stderr lines go into a log, and reports its exit once
-// (pid, exit code) after releasing the Process object. Workers and Emperor vassals both start this way.
+// (pid, exit code) after its last lines are logged and the Process object is released. Workers and Emperor vassals both start this way.
 
 using System.Diagnostics;
 using Serilog;
@@ -9,6 +9,9 @@ namespace DotnetWsgi.Manager.Master;
 
 internal static class LoggedChild
 {
+    /// <summary>How long an exit waits for the child's pipes to end (see Start).</summary>
+    internal static readonly TimeSpan DrainLimit = TimeSpan.FromSeconds(1);
+
     /// <summary>Starts info (output redirected into output) and returns the child's pid.</summary>
     public static int Start(ProcessStartInfo info, ILogger output, Action<int, int> exited)
     {
@@ -16,13 +19,25 @@ internal static class LoggedChild
         info.RedirectStandardOutput = true;
         info.RedirectStandardError = true;
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) output.Information("{Line:l}", e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) output.Information("{Line:l}", e.Data); };
+        // A null line is the end of that pipe.
+        var outputEnded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var errorEnded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        process.OutputDataReceived += (_, e) => { if (e.Data is null) outputEnded.TrySetResult(); else output.Information("{Line:l}", e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is null) errorEnded.TrySetResult(); else output.Information("{Line:l}", e.Data); };
         process.Exited += (_, _) =>
         {
-            int pid = process.Id, code = process.ExitCode;
-            process.Dispose();
-            exited(pid, code);
+            // The exit is reported from SIGCHLD, which can come before the readers have taken the
+            // child's last lines from its pipes: a vassal's "goodbye to uWSGI" was sometimes missing
+            // from the Emperor's log when the Emperor stopped right after it. So the exit is passed on
+            // once both pipes have ended, or after DrainLimit: a grandchild that inherited them (a
+            // daemon, a process the app started) may keep them open, and must not hold back a
+            // respawn. A continuation, not a blocking wait: the readers need thread-pool threads too.
+            Task.WhenAll(outputEnded.Task, errorEnded.Task).WaitAsync(DrainLimit).ContinueWith(_ =>
+            {
+                int pid = process.Id, code = process.ExitCode;
+                process.Dispose();
+                exited(pid, code);
+            }, TaskScheduler.Default);
         };
         process.Start();
         process.BeginOutputReadLine();
