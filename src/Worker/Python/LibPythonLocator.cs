@@ -56,20 +56,15 @@ internal static partial class LibPythonLocator
             throw new AppLoadException($"home (virtualenv) {home} does not exist");
         string interpreter = InterpreterFor(options);
         if (cache?.Lookup(interpreter) is { } recorded && TryLoad(recorded, interpreter, tried) is { } known) return known with { Recorded = true };
-        if (InstalledBuildSettings(interpreter) is { } settings)
-        {
-            foreach (var candidate in Candidates(settings, interpreter, tried))
-            {
-                if (TryLoad(candidate, interpreter, tried) is not { } lib) continue;
-                cache?.Store(interpreter, candidate);
-                return lib with { ReadFromInstallation = true };
-            }
-        }
-        foreach (var candidate in AskInterpreter(interpreter, tried))
+        // Settings read from the installation are what the interpreter would answer: asked only when
+        // they cannot be read.
+        var installed = InstalledBuildSettings(interpreter);
+        var candidates = installed is not null ? Candidates(installed, interpreter, tried) : AskInterpreter(interpreter, tried);
+        foreach (var candidate in candidates)
         {
             if (TryLoad(candidate, interpreter, tried) is not { } lib) continue;
             cache?.Store(interpreter, candidate);
-            return lib;
+            return lib with { ReadFromInstallation = installed is not null };
         }
         // A configured home names one installation: another Python's library would not match it
         // (and a wrong PYTHONHOME aborts the interpreter at start-up).
@@ -235,7 +230,7 @@ internal static partial class LibPythonLocator
     private static AppLoadException Failure(List<string> tried)
     {
         var sb = new StringBuilder("could not load libpython; tried: ");
-        sb.Append(tried.Count == 0 ? "nothing (no interpreter answered and no well-known library exists)" : string.Join("; ", tried.Distinct()));
+        sb.Append(tried.Count == 0 ? "nothing (no interpreter answered and no well-known library exists)" : string.Join("; ", tried));
         return new AppLoadException(sb.ToString());
     }
 }
