@@ -1,5 +1,4 @@
 #pragma warning disable CA1416 // Linux-only test
-using System.Diagnostics;
 using DotnetWsgi.Config.Options;
 using DotnetWsgi.Worker.Hosting;
 using DotnetWsgi.Worker.Python;
@@ -35,13 +34,7 @@ public sealed class InstalledBuildSettingsTests : IDisposable
     [Fact]
     public void AVirtualenvsInterpreter_IsReadThroughItsSymlink()
     {
-        string venv = Path.Combine(_dir, "venv");
-        var psi = new ProcessStartInfo(LibPythonLocator.DefaultInterpreter, ["-m", "venv", "--without-pip", venv]);
-        using (var p = Process.Start(psi)!)
-        {
-            if (!p.WaitForExit(60_000)) p.Kill();
-            Assert.Equal(0, p.ExitCode);
-        }
+        string venv = TestInterpreters.Venv(Path.Combine(_dir, "venv"));
         string interpreter = LibPythonLocator.InterpreterFor(new ServerOptions { Home = venv });
 
         var read = LibPythonLocator.InstalledBuildSettings(interpreter);
@@ -56,9 +49,7 @@ public sealed class InstalledBuildSettingsTests : IDisposable
         string prefix = Path.Combine(_dir, "prefix"), bin = Path.Combine(prefix, "bin"), stdlib = Path.Combine(prefix, "lib", "python3.99");
         Directory.CreateDirectory(bin);
         Directory.CreateDirectory(stdlib);
-        string real = Path.Combine(bin, "python3.99");
-        File.WriteAllText(real, "#!/bin/sh\nexit 3\n");
-        File.SetUnixFileMode(real, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        TestInterpreters.Mute(Path.Combine(bin, "python3.99"));
         File.CreateSymbolicLink(Path.Combine(bin, "python3"), "python3.99");
         string libDir = Path.Combine(_dir, "libdir");
         Directory.CreateDirectory(libDir);
@@ -115,8 +106,7 @@ public sealed class InstalledBuildSettingsTests : IDisposable
     [Fact]
     public void AnInterpreterWithoutAVersionInItsName_IsAsked()
     {
-        string script = Path.Combine(_dir, "python");
-        File.WriteAllText(script, "#!/bin/sh\nexit 3\n");
+        string script = TestInterpreters.Mute(Path.Combine(_dir, "python"));
 
         Assert.Null(LibPythonLocator.InstalledBuildSettings(script));
         Assert.Null(LibPythonLocator.InstalledBuildSettings(Path.Combine(_dir, "missing", "python3.11")));

@@ -16,13 +16,7 @@ public sealed class LibPythonCacheTests : IDisposable
     private string Library => LibPythonLocator.AskInterpreter(LibPythonLocator.DefaultInterpreter, []).First();
 
     /// <summary>An "interpreter" that cannot answer: asking it fails, so only the record can find the library.</summary>
-    private string MuteInterpreter()
-    {
-        string path = Path.Combine(_dir, "python-mute");
-        File.WriteAllText(path, "#!/bin/sh\nexit 3\n");
-        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserExecute | UnixFileMode.UserWrite);
-        return path;
-    }
+    private string MuteInterpreter() => TestInterpreters.Mute(Path.Combine(_dir, "python-mute"));
 
     [Fact]
     public void AskingTheInterpreter_RecordsTheLibrary_ForTheNextWorker()

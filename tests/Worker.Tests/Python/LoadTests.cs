@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using DotnetWsgi.Config.Options;
 using DotnetWsgi.Worker.Hosting;
 using DotnetWsgi.Worker.Python;
@@ -135,12 +134,7 @@ public sealed class LoadTests(PythonFixture fx)
         var venv = Path.Combine(Directory.CreateTempSubdirectory("dwsgi-venv").FullName, "venv");
         try
         {
-            var psi = new ProcessStartInfo(LibPythonLocator.DefaultInterpreter, ["-m", "venv", "--without-pip", venv]);
-            using (var p = Process.Start(psi)!)
-            {
-                if (!p.WaitForExit(60_000)) p.Kill();
-                Assert.Equal(0, p.ExitCode);
-            }
+            TestInterpreters.Venv(venv);
             var options = new ServerOptions { Home = venv };
             var tried = new List<string>();
 
