@@ -116,30 +116,50 @@ public sealed unsafe partial class ServingThread
 
     private void WaitAndServe()
     {
-        int r = Libc.EpollWaitOne(_epoll, 1000, out ulong tag);
-        _server.KeepAlive.CloseExpired();
-        if (r <= 0 || tag == WakeTag) return; // timeout, EINTR, or the stop flag is re-checked by Run
-        if (tag == ParkedTag)
+        // Counted idle until it has taken what woke it (or found nothing): a thread waiting on its
+        // keep-alive client leaves that work to this one meanwhile (LeaveToIdleThread).
+        Interlocked.Increment(ref _server.IdleThreads);
+        bool idle = true;
+        try
         {
-            if (_server.KeepAlive.TryTake(_peer, out int parked, out var from, out int length, out var head))
+            int r = Libc.EpollWaitOne(_epoll, 1000, out ulong tag);
+            _server.KeepAlive.CloseExpired();
+            if (r <= 0 || tag == WakeTag) return; // timeout, EINTR, or the stop flag is re-checked by Run
+            if (tag == ParkedTag)
+            {
+                if (!_server.KeepAlive.TryTake(_peer, out int parked, out var from, out int length, out var head)) return;
+                Busy(ref idle);
                 ServeConnection(parked, from, length, resumed: true, head);
-            return;
+                return;
+            }
+            var listener = _server.Listeners[(int)tag];
+            uint len = (uint)_peer.Length;
+            int fd;
+            fixed (byte* a = _peer)
+                fd = Libc.Accept4(listener.Fd, a, ref len, Libc.SOCK_NONBLOCK | Libc.SOCK_CLOEXEC);
+            if (fd >= 0)
+            {
+                Busy(ref idle);
+                ServeConnection(fd, listener, (int)Math.Min(len, (uint)_peer.Length), resumed: false);
+                return;
+            }
+            if (fd != -Errno.EAGAIN && fd != -Libc.ECONNABORTED)
+            {
+                _server.Log.AcceptFailed(listener.ToString(), -fd);
+                Thread.Sleep(10); // e.g. EMFILE: do not spin while the condition lasts
+            }
         }
-        var listener = _server.Listeners[(int)tag];
-        uint len = (uint)_peer.Length;
-        int fd;
-        fixed (byte* a = _peer)
-            fd = Libc.Accept4(listener.Fd, a, ref len, Libc.SOCK_NONBLOCK | Libc.SOCK_CLOEXEC);
-        if (fd >= 0)
+        finally
         {
-            ServeConnection(fd, listener, (int)Math.Min(len, (uint)_peer.Length), resumed: false);
-            return;
+            Busy(ref idle);
         }
-        if (fd != -Errno.EAGAIN && fd != -Libc.ECONNABORTED)
-        {
-            _server.Log.AcceptFailed(listener.ToString(), -fd);
-            Thread.Sleep(10); // e.g. EMFILE: do not spin while the condition lasts
-        }
+    }
+
+    private void Busy(ref bool idle)
+    {
+        if (!idle) return;
+        idle = false;
+        Interlocked.Decrement(ref _server.IdleThreads);
     }
 
     /// <summary>
@@ -244,13 +264,53 @@ public sealed unsafe partial class ServingThread
             int r = Libc.Poll(fds, 2, (int)Math.Clamp(left, 0, SweepEveryMs));
             if (r < 0 && r != -Errno.EINTR) return false;
             if (r == 0) _server.KeepAlive.CloseExpired(); // as the idle loop does: late heads and idle parked connections are closed on time
-            if (fds[1].Revents != 0)
-                return _server.Lifetime.StopRequested
-                    && _conn.ReceiveMore(_server.StopGraceDeadline) == ReceiveStatus.Data;
+            if (fds[1].Revents == 0) _leftSince = 0;
+            else if (_server.Lifetime.StopRequested)
+                return _conn.ReceiveMore(_server.StopGraceDeadline) == ReceiveStatus.Data;
+            else if (!LeaveToIdleThread()) return false;
+            else if (fds[0].Revents != 0 || Libc.Poll(fds, 1, LeaveToIdleMs) > 0)
+                return _conn.ReceiveMore(Environment.TickCount64) == ReceiveStatus.Data;
+            else continue; // look at both again
             if (fds[0].Revents != 0) return _conn.ReceiveMore(Environment.TickCount64) == ReceiveStatus.Data;
             if (r == 0 && left <= 0) { _idleExpired = true; return false; }
         }
     }
+
+    /// <summary>
+    /// Whether work waiting in this thread's set (a new connection on a shared listener, a parked
+    /// client that spoke) is better left to a thread that is idle, while this thread keeps its own
+    /// client. Without this, a thread waiting on its keep-alive client raced the idle thread the
+    /// kernel woke for that work, and mostly won (it is awake; the idle one is still being
+    /// scheduled): it parked its client and took the newcomer, and from then on served two clients
+    /// in turn, finding the other one's request ready each time it finished one, while its sibling
+    /// slept. With four keep-alive clients on 2 workers × 2 threads, one thread served two clients
+    /// and another none (perf sched); the busy thread never slept, the scheduler preempted it in the
+    /// middle of requests, and p99 went from ~0.5 to ~3 ms.
+    /// Rules: while this worker has an idle thread, any such work is left to it (it waits on the
+    /// listeners and on the pool, and one idle thread is woken for each: at least one waiter of an
+    /// EPOLLEXCLUSIVE listener is woken, and every waiter of the pool). Without one, a parked client
+    /// that spoke is taken at once (fairness, as before), and a new connection is left for up to
+    /// LeaveToIdleMs (an idle thread of another worker may be woken for it), then taken: with every
+    /// thread of the instance busy, a new client waits that much longer at most.
+    /// </summary>
+    private bool LeaveToIdleThread()
+    {
+        if (Volatile.Read(ref _server.IdleThreads) > 0) return true;
+        // The pool's epoll fd can poll readable with no connection parked (seen in tests): its count decides.
+        var pool = new Libc.PollFd { Fd = _server.KeepAlive.EpollFd, Events = Libc.POLLIN };
+        if (_server.KeepAlive.Count > 0 && Libc.Poll(&pool, 1, 0) > 0) return false;
+        long now = System.Diagnostics.Stopwatch.GetTimestamp();
+        if (_leftSince == 0) _leftSince = now;
+        if (now - _leftSince < LeaveToIdleMs * System.Diagnostics.Stopwatch.Frequency / 1000) return true;
+        _leftSince = 0;
+        return false;
+    }
+
+    /// <summary>When this thread first left a new connection to an idle thread (Stopwatch ticks; 0: not leaving one).</summary>
+    private long _leftSince;
+
+    /// <summary>How long a thread waiting on its keep-alive client leaves a new connection to an idle thread of another worker.</summary>
+    private const int LeaveToIdleMs = 1;
 
     /// <summary>
     /// The longest a waiting thread goes without sweeping the keep-alive pool: with every thread of a

@@ -54,6 +54,13 @@ public sealed class WorkerServer : IDisposable
     public int Pid { get; } = Environment.ProcessId;
     public TimeProvider Time { get; }
     public ServerLifetime Lifetime { get; } = new();
+
+    /// <summary>
+    /// Serving threads of this worker in their idle wait (counted from just before epoll_wait until
+    /// they have taken the one event it returned): a thread waiting on its own keep-alive client
+    /// leaves new work to them (ServingThread.LeaveToIdleThread).
+    /// </summary>
+    public int IdleThreads;
     /// <summary>Idle keep-alive connections waiting for their next request without a thread.</summary>
     public KeepAlivePool KeepAlive { get; } = new(KeepAliveIdleTimeout);
 

@@ -1,6 +1,7 @@
 # Test WSGI app for the master's tests: /pid answers the worker's pid, /sleep?s=N sleeps N seconds,
-# /version answers VERSION (the tests rewrite it to check that reloads load new code).
-import os, time
+# /version answers VERSION (the tests rewrite it to check that reloads load new code), /thread
+# answers "pid thread-ident" (which serving thread ran the request).
+import os, threading, time
 
 VERSION = "v1"
 
@@ -13,6 +14,8 @@ def application(environ, start_response):
         _alloc(environ)
     if path == "/version":
         body = VERSION
+    elif path == "/thread":
+        body = "%d %d" % (os.getpid(), threading.get_ident())
     else:
         body = str(os.getpid())
     start_response("200 OK", [("Content-Type", "text/plain")])

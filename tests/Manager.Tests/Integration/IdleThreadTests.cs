@@ -1,0 +1,112 @@
+// A thread waiting on its keep-alive client leaves new work to an idle thread of its worker: a new
+// connection arriving while one thread waits for its client's next request and the other thread is
+// idle is served by the idle thread, and the waiting client keeps its thread. Before, the waiting
+// thread raced the idle one for the connection and mostly won, then served both clients in turn
+// while its sibling slept (under load: a thread that never sleeps, preempted mid-request, p99 ×5).
+// The published binary, real sockets; which thread served a request is the app's answer to /thread.
+
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using DotnetWsgi.Manager.Tests.Support;
+
+namespace DotnetWsgi.Manager.Tests.Integration;
+
+[Collection("real processes")]
+public class IdleThreadTests
+{
+    private const int Rounds = 30;
+
+    [BinaryFact]
+    public void NewConnection_GoesToTheIdleThread_AndTheWaitingClientKeepsItsThread()
+    {
+        using var dn = new BinaryInstance(1, "threads = 2").WaitServing();
+        dn.Until(() => dn.WorkerPids().Count == 1, "the worker", TimeSpan.FromSeconds(90));
+        var misses = new List<string>();
+        int worker = dn.WorkerPids().Single();
+        for (int i = 0; i < Rounds; i++)
+        {
+            // Both threads idle first: the previous round's connections closed, nothing left parked.
+            dn.Until(() => ServingThreadsIn(worker, "do_epoll_wait") == 2, "both serving threads idle");
+            using var waiting = new KeepAliveClient(dn.Port);
+            string first = waiting.Get("/thread");
+            // The thread that answered now waits for this client's next request; the other one is idle.
+            try
+            {
+                Wait.Until(() => ServingThreadsIn(worker, "poll_schedule_timeout") == 1 && ServingThreadsIn(worker, "do_epoll_wait") == 1,
+                    "one serving thread waiting on its client, the other idle");
+            }
+            catch (TimeoutException ex)
+            {
+                throw new TimeoutException($"round {i}: {ex.Message}; the threads of worker {worker} sleep in: {string.Join(", ", ServingThreadWaits(worker))}\n{dn.Diagnosis()}", ex);
+            }
+            using var newcomer = new KeepAliveClient(dn.Port);
+            string other = newcomer.Get("/thread");
+            string second = waiting.Get("/thread");
+            if (other == first || second != first)
+                misses.Add($"round {i}: waiting client {first} then {second}, new client {other}");
+        }
+        Assert.True(misses.Count == 0,
+            $"{misses.Count} of {Rounds} rounds: the new connection was not served by the idle thread, or the waiting client lost its thread:\n"
+            + string.Join("\n", misses));
+    }
+
+    private static IEnumerable<string> ServingThreadWaits(int pid)
+    {
+        foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+        {
+            string comm, wchan;
+            try { comm = File.ReadAllText(Path.Combine(task, "comm")).Trim(); wchan = File.ReadAllText(Path.Combine(task, "wchan")); }
+            catch (IOException) { continue; }
+            yield return $"{comm}: {wchan}";
+        }
+    }
+
+    /// <summary>How many of the worker's serving threads (named "core N") sleep in the kernel function given (wchan, without a compiler suffix such as ".constprop.0").</summary>
+    private static int ServingThreadsIn(int pid, string wchan)
+    {
+        int n = 0;
+        foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+        {
+            try
+            {
+                if (File.ReadAllText(Path.Combine(task, "comm")).StartsWith("core ", StringComparison.Ordinal)
+                    && File.ReadAllText(Path.Combine(task, "wchan")).Split('.')[0] == wchan)
+                    n++;
+            }
+            catch (IOException) { } // the thread ended
+        }
+        return n;
+    }
+
+    /// <summary>One HTTP/1.1 keep-alive connection; Get sends a request and reads its whole answer.</summary>
+    private sealed class KeepAliveClient : IDisposable
+    {
+        private readonly Socket _s = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveTimeout = 30_000, SendTimeout = 30_000 };
+
+        public KeepAliveClient(int port) => _s.Connect(new IPEndPoint(IPAddress.Loopback, port));
+
+        public string Get(string path)
+        {
+            _s.Send(Encoding.ASCII.GetBytes($"GET {path} HTTP/1.1\r\nHost: x\r\n\r\n"));
+            var reply = new List<byte>();
+            var buffer = new byte[4096];
+            while (true)
+            {
+                int got = _s.Receive(buffer);
+                if (got == 0) throw new Exception($"connection closed after {reply.Count} bytes");
+                reply.AddRange(buffer.AsSpan(0, got).ToArray());
+                string text = Encoding.ASCII.GetString(reply.ToArray());
+                int end = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+                if (end < 0) continue;
+                if (!text.StartsWith("HTTP/1.1 200")) throw new Exception($"unexpected reply: {text}");
+                var length = text[..end].Split("\r\n").Select(l => l.Split(':', 2))
+                    .Where(p => p.Length == 2 && p[0].Trim().Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
+                    .Select(p => int.Parse(p[1].Trim())).Single();
+                if (reply.Count >= end + 4 + length) return text.Substring(end + 4, length);
+            }
+        }
+
+        public void Dispose() => _s.Dispose();
+    }
+}
