@@ -264,15 +264,14 @@ public sealed unsafe partial class ServingThread
             int r = Libc.Poll(fds, 2, (int)Math.Clamp(left, 0, SweepEveryMs));
             if (r < 0 && r != -Errno.EINTR) return false;
             if (r == 0) _server.KeepAlive.CloseExpired(); // as the idle loop does: late heads and idle parked connections are closed on time
+            bool ours = fds[0].Revents != 0;
             if (fds[1].Revents == 0) _leftSince = 0;
             else if (_server.Lifetime.StopRequested)
                 return _conn.ReceiveMore(_server.StopGraceDeadline) == ReceiveStatus.Data;
-            else if (!LeaveToIdleThread()) return false;
-            else if (fds[0].Revents != 0 || Libc.Poll(fds, 1, LeaveToIdleMs) > 0)
-                return _conn.ReceiveMore(Environment.TickCount64) == ReceiveStatus.Data;
-            else continue; // look at both again
-            if (fds[0].Revents != 0) return _conn.ReceiveMore(Environment.TickCount64) == ReceiveStatus.Data;
-            if (r == 0 && left <= 0) { _idleExpired = true; return false; }
+            else if (!LeaveToIdleThread(ours)) return false;
+            else if (!ours) ours = Libc.Poll(fds, 1, LeaveToIdleMs) > 0; // then both are looked at again
+            if (ours) return _conn.ReceiveMore(Environment.TickCount64) == ReceiveStatus.Data;
+            if (Environment.TickCount64 >= deadline) { _idleExpired = true; return false; }
         }
     }
 
@@ -288,14 +287,17 @@ public sealed unsafe partial class ServingThread
     /// middle of requests, and p99 went from ~0.5 to ~3 ms.
     /// Rules: while this worker has an idle thread, any such work is left to it (it waits on the
     /// listeners and on the pool, and one idle thread is woken for each: at least one waiter of an
-    /// EPOLLEXCLUSIVE listener is woken, and every waiter of the pool). Without one, a parked client
-    /// that spoke is taken at once (fairness, as before), and a new connection is left for up to
-    /// LeaveToIdleMs (an idle thread of another worker may be woken for it), then taken: with every
-    /// thread of the instance busy, a new client waits that much longer at most.
+    /// EPOLLEXCLUSIVE listener is woken, and every waiter of the pool). Without one, when this
+    /// thread's client has its next request ready too, the others go first (fairness, as before);
+    /// otherwise a parked client that spoke is taken at once, and a new connection is left for up to
+    /// LeaveToIdleMs while this thread waits on its own client (an idle thread of another worker may
+    /// be woken for it), then taken: with every thread of the instance busy, a new client waits that
+    /// much longer at most.
     /// </summary>
-    private bool LeaveToIdleThread()
+    private bool LeaveToIdleThread(bool oursReady)
     {
         if (Volatile.Read(ref _server.IdleThreads) > 0) return true;
+        if (oursReady) return false; // both ready and nobody idle here: the others first (fairness)
         // The pool's epoll fd can poll readable with no connection parked (seen in tests): its count decides.
         var pool = new Libc.PollFd { Fd = _server.KeepAlive.EpollFd, Events = Libc.POLLIN };
         if (_server.KeepAlive.Count > 0 && Libc.Poll(&pool, 1, 0) > 0) return false;
