@@ -43,9 +43,12 @@ public class BinaryTests
     public void ChainReload_OntoCodeThatFailsToImport_KeepsServing()
     {
         using var dn = new BinaryInstance(2, "master-fifo = fifo0").WaitServing();
+        // Both workers must have imported the app before it is broken: one still importing would
+        // fail, be respawned with a growing delay, and hold the chain reload behind it.
+        dn.Until(() => dn.Output.Count(l => l.Contains("WSGI app 0") && l.Contains("ready")) == 2, "both workers' apps to load");
         File.AppendAllText(dn.AppFile, "\nimport no_such_module_xyz\n");
         File.WriteAllText(Path.Combine(dn.Dir, "fifo0"), "c");
-        Wait.Until(() => dn.Logged("the previous workers keep serving"), "the chain reload to give up");
+        dn.Until(() => dn.Logged("the previous workers keep serving"), "the chain reload to give up"); // on a timeout: the run dir, the children, the output
         Assert.Equal("v1", dn.Get("/version"));
     }
 
