@@ -298,7 +298,7 @@ public sealed unsafe partial class ServingThread
     {
         if (Volatile.Read(ref _server.IdleThreads) > 0) return true;
         if (oursReady) return false; // both ready and nobody idle here: the others first (fairness)
-        // The pool's epoll fd can poll readable with no connection parked (seen in tests): its count decides.
+        // A parked client that spoke: the count (no system call) first, then the pool's own readiness.
         var pool = new Libc.PollFd { Fd = _server.KeepAlive.EpollFd, Events = Libc.POLLIN };
         if (_server.KeepAlive.Count > 0 && Libc.Poll(&pool, 1, 0) > 0) return false;
         long now = System.Diagnostics.Stopwatch.GetTimestamp();
