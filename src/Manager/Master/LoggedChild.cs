@@ -24,6 +24,10 @@ internal static class LoggedChild
         var errorEnded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         process.OutputDataReceived += (_, e) => { if (e.Data is null) outputEnded.TrySetResult(); else output.Information("{Line:l}", e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is null) errorEnded.TrySetResult(); else output.Information("{Line:l}", e.Data); };
+        // The pid as Start read it: a child that exits at once can be reported, and its Process
+        // disposed, before the starting thread gets to read process.Id (seen once in a test of 200
+        // short children: "No process is associated with this object").
+        var started = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         process.Exited += (_, _) =>
         {
             // The exit is reported from SIGCHLD, which can come before the readers have taken the
@@ -32,16 +36,20 @@ internal static class LoggedChild
             // once both pipes have ended, or after DrainLimit: a grandchild that inherited them (a
             // daemon, a process the app started) may keep them open, and must not hold back a
             // respawn. A continuation, not a blocking wait: the readers need thread-pool threads too.
-            Task.WhenAll(outputEnded.Task, errorEnded.Task).WaitAsync(DrainLimit).ContinueWith(_ =>
-            {
-                int pid = process.Id, code = process.ExitCode;
-                process.Dispose();
-                exited(pid, code);
-            }, TaskScheduler.Default);
+            Task.WhenAll(outputEnded.Task, errorEnded.Task).WaitAsync(DrainLimit)
+                .ContinueWith(_ => started.Task, TaskScheduler.Default).Unwrap()
+                .ContinueWith(pid =>
+                {
+                    int code = process.ExitCode;
+                    process.Dispose();
+                    exited(pid.Result, code);
+                }, TaskScheduler.Default);
         };
         process.Start();
+        int pid = process.Id;
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return process.Id;
+        started.SetResult(pid);
+        return pid;
     }
 }

@@ -33,20 +33,25 @@ public class DaemonLauncher(ILogger log, Func<IEnumerable<int>> inheritedFds)
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) log.Information("{Line:l}", e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) log.Information("{Line:l}", e.Data); };
-        process.Exited += (_, _) =>
+        // Released only once Start below is done with it: a daemon that exits at once can be
+        // reported before the starting thread has read its pid (as LoggedChild).
+        var started = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        process.Exited += (_, _) => started.Task.ContinueWith(pid =>
         {
-            int pid = process.Id, code = process.ExitCode;
+            int code = process.ExitCode;
             process.Dispose();
-            exited(pid, code);
-        };
+            exited(pid.Result, code);
+        }, TaskScheduler.Default);
         var fds = inheritedFds().ToList();
         foreach (int fd in fds) Libc.SetCloseOnExec(fd, true);
         try { process.Start(); }
         finally { foreach (int fd in fds) Libc.SetCloseOnExec(fd, false); }
+        int pid = process.Id;
         process.StandardInput.Close();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return process.Id;
+        started.SetResult(pid);
+        return pid;
     }
 
     /// <summary>Signals the daemon's process group (falls back to the pid when it has no group of its own). 0 or -errno.</summary>
