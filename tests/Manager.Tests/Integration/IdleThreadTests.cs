@@ -5,9 +5,6 @@
 // while its sibling slept (under load: a thread that never sleeps, preempted mid-request, p99 ×5).
 // The published binary, real sockets; which thread served a request is the app's answer to /thread.
 
-using System.Net;
-using System.Net.Sockets;
-using System.Text;
 using DotnetWsgi.Manager.Tests.Support;
 
 namespace DotnetWsgi.Manager.Tests.Integration;
@@ -28,8 +25,8 @@ public class IdleThreadTests
         {
             // Both threads idle first: the previous round's connections closed, nothing left parked.
             dn.Until(() => ServingThreadsIn(worker, "do_epoll_wait") == 2, "both serving threads idle");
-            using var waiting = new KeepAliveClient(dn.Port);
-            string first = waiting.Get("/thread");
+            using var waiting = RawHttp.Connect(dn.Port);
+            string first = RawHttp.Exchange(waiting, "/thread", keepAlive: true);
             // The thread that answered now waits for this client's next request; the other one is idle.
             try
             {
@@ -40,9 +37,9 @@ public class IdleThreadTests
             {
                 throw new TimeoutException($"round {i}: {ex.Message}; the threads of worker {worker} sleep in: {string.Join(", ", ServingThreadWaits(worker))}\n{dn.Diagnosis()}", ex);
             }
-            using var newcomer = new KeepAliveClient(dn.Port);
-            string other = newcomer.Get("/thread");
-            string second = waiting.Get("/thread");
+            using var newcomer = RawHttp.Connect(dn.Port);
+            string other = RawHttp.Exchange(newcomer, "/thread", keepAlive: true);
+            string second = RawHttp.Exchange(waiting, "/thread", keepAlive: true);
             if (other == first || second != first)
                 misses.Add($"round {i}: waiting client {first} then {second}, new client {other}");
         }
@@ -77,36 +74,5 @@ public class IdleThreadTests
             catch (IOException) { } // the thread ended
         }
         return n;
-    }
-
-    /// <summary>One HTTP/1.1 keep-alive connection; Get sends a request and reads its whole answer.</summary>
-    private sealed class KeepAliveClient : IDisposable
-    {
-        private readonly Socket _s = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveTimeout = 30_000, SendTimeout = 30_000 };
-
-        public KeepAliveClient(int port) => _s.Connect(new IPEndPoint(IPAddress.Loopback, port));
-
-        public string Get(string path)
-        {
-            _s.Send(Encoding.ASCII.GetBytes($"GET {path} HTTP/1.1\r\nHost: x\r\n\r\n"));
-            var reply = new List<byte>();
-            var buffer = new byte[4096];
-            while (true)
-            {
-                int got = _s.Receive(buffer);
-                if (got == 0) throw new Exception($"connection closed after {reply.Count} bytes");
-                reply.AddRange(buffer.AsSpan(0, got).ToArray());
-                string text = Encoding.ASCII.GetString(reply.ToArray());
-                int end = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
-                if (end < 0) continue;
-                if (!text.StartsWith("HTTP/1.1 200")) throw new Exception($"unexpected reply: {text}");
-                var length = text[..end].Split("\r\n").Select(l => l.Split(':', 2))
-                    .Where(p => p.Length == 2 && p[0].Trim().Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
-                    .Select(p => int.Parse(p[1].Trim())).Single();
-                if (reply.Count >= end + 4 + length) return text.Substring(end + 4, length);
-            }
-        }
-
-        public void Dispose() => _s.Dispose();
     }
 }
