@@ -116,6 +116,19 @@ public sealed unsafe partial class ServingThread
 
     private void WaitAndServe()
     {
+        // This thread just parked its client because a parked client had spoken: take that one
+        // straight from the pool (one epoll_wait on the pool instead of two, this thread's set and
+        // then the pool). Its own client, re-armed after the other spoke, queues behind it.
+        if (_takeParkedNext)
+        {
+            _takeParkedNext = false;
+            _server.KeepAlive.CloseExpired();
+            if (_server.KeepAlive.TryTake(_peer, out int spoke, out var on, out int addrLength, out var partial))
+            {
+                ServeConnection(spoke, on, addrLength, resumed: true, partial);
+                return;
+            }
+        }
         // Counted idle until it has taken what woke it (or found nothing): a thread waiting on its
         // keep-alive client leaves that work to this one meanwhile (LeaveToIdleThread).
         Interlocked.Increment(ref _server.IdleThreads);
@@ -255,21 +268,29 @@ public sealed unsafe partial class ServingThread
     private bool NextRequestOrOthers()
     {
         long deadline = Environment.TickCount64 + _server.KeepAlive.IdleTimeoutMs;
-        var fds = stackalloc Libc.PollFd[2];
+        var fds = stackalloc Libc.PollFd[3];
         while (true)
         {
+            // The pool is in this thread's set too, and also polled by itself: its readiness says a
+            // parked client spoke, without a second poll to tell it from a new connection.
             fds[0] = new Libc.PollFd { Fd = _conn.Fd, Events = Libc.POLLIN };
             fds[1] = new Libc.PollFd { Fd = _epoll, Events = Libc.POLLIN };
+            fds[2] = new Libc.PollFd { Fd = _server.KeepAlive.EpollFd, Events = Libc.POLLIN };
             long left = deadline - Environment.TickCount64;
-            int r = Libc.Poll(fds, 2, (int)Math.Clamp(left, 0, SweepEveryMs));
+            int r = Libc.Poll(fds, 3, (int)Math.Clamp(left, 0, SweepEveryMs));
             if (r < 0 && r != -Errno.EINTR) return false;
             if (r == 0) _server.KeepAlive.CloseExpired(); // as the idle loop does: late heads and idle parked connections are closed on time
             bool ours = fds[0].Revents != 0;
-            if (fds[1].Revents == 0) _leftSince = 0;
+            bool parkedSpoke = fds[2].Revents != 0;
+            if (fds[1].Revents == 0 && !parkedSpoke) _leftSince = 0;
             else if (_server.Lifetime.StopRequested)
                 return _conn.ReceiveMore(_server.StopGraceDeadline) == ReceiveStatus.Data;
-            else if (!LeaveToIdleThread(ours)) return false;
-            else if (!ours) ours = Libc.Poll(fds, 1, LeaveToIdleMs) > 0; // then both are looked at again
+            else if (!LeaveToIdleThread(ours, parkedSpoke))
+            {
+                _takeParkedNext = parkedSpoke;
+                return false;
+            }
+            else if (!ours) ours = Libc.Poll(fds, 1, LeaveToIdleMs) > 0; // then all are looked at again
             if (ours) return _conn.ReceiveMore(Environment.TickCount64) == ReceiveStatus.Data;
             if (Environment.TickCount64 >= deadline) { _idleExpired = true; return false; }
         }
@@ -294,19 +315,20 @@ public sealed unsafe partial class ServingThread
     /// be woken for it), then taken: with every thread of the instance busy, a new client waits that
     /// much longer at most.
     /// </summary>
-    private bool LeaveToIdleThread(bool oursReady)
+    private bool LeaveToIdleThread(bool oursReady, bool parkedSpoke)
     {
         if (Volatile.Read(ref _server.IdleThreads) > 0) return true;
         if (oursReady) return false; // both ready and nobody idle here: the others first (fairness)
-        // A parked client that spoke: the count (no system call) first, then the pool's own readiness.
-        var pool = new Libc.PollFd { Fd = _server.KeepAlive.EpollFd, Events = Libc.POLLIN };
-        if (_server.KeepAlive.Count > 0 && Libc.Poll(&pool, 1, 0) > 0) return false;
+        if (parkedSpoke) return false; // a parked client spoke: taken at once
         long now = System.Diagnostics.Stopwatch.GetTimestamp();
         if (_leftSince == 0) _leftSince = now;
         if (now - _leftSince < LeaveToIdleMs * System.Diagnostics.Stopwatch.Frequency / 1000) return true;
         _leftSince = 0;
         return false;
     }
+
+    /// <summary>Set when this thread parked its client for a parked client that spoke: WaitAndServe takes from the pool first.</summary>
+    private bool _takeParkedNext;
 
     /// <summary>When this thread first left a new connection to an idle thread (Stopwatch ticks; 0: not leaving one).</summary>
     private long _leftSince;
