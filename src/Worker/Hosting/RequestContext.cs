@@ -82,6 +82,17 @@ public interface IResponse
     bool SendFile(int fileFd, long offset, long count) => false;
 
     /// <summary>
+    /// The body's last chunk, from memory the host keeps alive and unchanged until FlushDeferred:
+    /// commits the head (with Content-Length) now and sends head and body in FlushDeferred, which
+    /// the host calls once it has released its lock (the GIL), so the send never holds it. False:
+    /// not taken (the head or a chunk already went out): the host writes the chunk as usual.
+    /// </summary>
+    unsafe bool DeferLast(byte* data, int length) => false;
+
+    /// <summary>Sends what DeferLast took, if anything (it may block; the host holds no lock).</summary>
+    void FlushDeferred() { }
+
+    /// <summary>
     /// The request failed before the head was sent: answers status (e.g. 500) with a short plain-text
     /// body. Has no effect once HeadSent (the serving layer then closes the connection).
     /// </summary>

@@ -103,7 +103,14 @@ public sealed unsafe class PythonApplicationHost(ServerOptions options, Serilog.
 
     public void AttachThread() => Runtime.Threads.Attach();
 
-    public void DetachThread() => Runtime.Threads.Detach();
+    public void DetachThread()
+    {
+        // A small last chunk sent without the GIL is dropped at the thread's next request; a thread
+        // that ends has none, so it drops it here.
+        if (RequestState.IfCreated is { Deferred.IsNull: false } st)
+            using (Gil.Acquire(ThreadStates.Current)) st.DropDeferred();
+        Runtime.Threads.Detach();
+    }
 
     public void Handle(RequestContext ctx)
         => (_gateway ?? throw new InvalidOperationException("Handle called before Load")).Handle(ctx);

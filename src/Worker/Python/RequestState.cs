@@ -25,6 +25,9 @@ internal sealed unsafe class RequestState : Hosting.IBlockingHook
     /// <summary>The calling thread's state (created on first use; reused for every request).</summary>
     public static RequestState ForThread => t_current ??= new RequestState();
 
+    /// <summary>The calling thread's state if it has one (never creates it).</summary>
+    public static RequestState? IfCreated => t_current;
+
     /// <summary>The request running on this thread, or null between requests.</summary>
     public static RequestState? Active => t_current is { Ctx: not null } s ? s : null;
 
@@ -35,6 +38,21 @@ internal sealed unsafe class RequestState : Hosting.IBlockingHook
     public bool Started { get; set; }
     /// <summary>A response write or body read failed in the serving layer: rethrown after the app returns.</summary>
     public ExceptionDispatchInfo? IoFailure { get; set; }
+    /// <summary>
+    /// The bytes object of a last chunk the response sends after the GIL is released (a reference
+    /// owned here), dropped the next time this thread holds the GIL (DropDeferred).
+    /// </summary>
+    public PyObj Deferred;
+    public nint DeferredLength;
+
+    /// <summary>Drops the deferred chunk's reference (GIL held).</summary>
+    public void DropDeferred()
+    {
+        if (Deferred.IsNull) return;
+        Py.Py_DecRef(Deferred);
+        Deferred = PyObj.Null;
+    }
+
     /// <summary>This thread's PyThreadState, for releasing the GIL around blocking I/O.</summary>
     public PyThreadState Ts { get; private set; }
 

@@ -78,6 +78,15 @@ internal static unsafe partial class WsgiCallbacks
         if (st.IoFailure is not null) return false; // the connection already failed: write nothing more
         ctx.Chunks++;
         if (len == 0) return true;
+        // The last chunk goes out after the GIL is released (WsgiGateway.Handle): the reference
+        // taken here keeps the bytes alive until then (immutable: read without the GIL).
+        if (hint == ChunkHint.Last && st.Deferred.IsNull && ctx.Response.DeferLast(p, (int)len))
+        {
+            Py.Py_IncRef(chunk);
+            st.Deferred = chunk;
+            st.DeferredLength = len;
+            return true;
+        }
         Py.Py_IncRef(chunk);
         try
         {

@@ -16,6 +16,9 @@ namespace DotnetWsgi.Worker.Python;
 
 internal sealed unsafe partial class WsgiGateway
 {
+    /// <summary>A deferred last chunk up to this size is dropped at the thread's next request; a larger one right after it is sent.</summary>
+    private const int DeferredKeepBytes = 64 * 1024;
+
     private readonly List<WsgiApp> _apps;
     private readonly Serilog.ILogger _log;
 
@@ -49,7 +52,19 @@ internal sealed unsafe partial class WsgiGateway
         try
         {
             using (Gil.Acquire(ts))
+            {
+                st.DropDeferred(); // the previous request's last chunk, sent since
                 error = Run(st, ctx);
+            }
+            // The last chunk (a bytes result, or a list's last item) goes out now, without the GIL:
+            // the other serving threads run Python meanwhile instead of waiting out a send (and, for
+            // a body larger than the socket buffer, a hand-off of the GIL at every wait).
+            try { ctx.Response.FlushDeferred(); }
+            catch (IOException e) { st.IoFailure ??= ExceptionDispatchInfo.Capture(e); }
+            // A small chunk is dropped at this thread's next request, when it holds the GIL anyway;
+            // a large one at once, so an idle thread never pins a big body.
+            if (!st.Deferred.IsNull && st.DeferredLength > DeferredKeepBytes)
+                using (Gil.Acquire(ts)) st.DropDeferred();
         }
         finally
         {

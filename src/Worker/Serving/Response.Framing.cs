@@ -73,7 +73,7 @@ public sealed unsafe partial class Response
         }
         if (includeHead)
         {
-            HeadSent = true;
+            _headSent = true;
             HeadBytes = _head.Length;
             HeaderCount = _head.HeaderCount;
             _holding = false;

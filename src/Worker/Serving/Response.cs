@@ -13,7 +13,8 @@
 // chunk of unknown future (a generator's item) is sent at once so streams are not delayed. Every
 // other chunk is sent straight from the app's buffer with the head/chunk framing gathered around it
 // (no second copy). HEAD sends no body bytes
-// but the same headers as GET.
+// but the same headers as GET. A host holding a lock (the GIL) hands the last chunk over with
+// DeferLast (the head is fixed then) and sends it with FlushDeferred once it has let the lock go.
 
 using DotnetWsgi.Config.Options;
 using DotnetWsgi.Native.Interop;
@@ -38,6 +39,10 @@ public sealed unsafe partial class Response : IResponse
     private bool _uwsgi, _http11, _isHead, _keepAlive, _mustClose, _completed, _answered;
     private int _holdLength;
     private bool _holding;
+    /// <summary>The last chunk taken by DeferLast, sent by FlushDeferred (the host keeps it alive).</summary>
+    private byte* _deferredData;
+    private int _deferredLength;
+    private bool _deferred;
     private Framing _framing;
     private long _lengthLeft;
 
@@ -50,7 +55,9 @@ public sealed unsafe partial class Response : IResponse
     /// <summary>The request context whose Blocking hook sends honour (set once by the serving thread).</summary>
     public RequestContext? Context { get; set; }
 
-    public bool HeadSent { get; private set; }
+    /// <summary>The head went out, or is committed to go out with a deferred last chunk (it can no longer change).</summary>
+    public bool HeadSent => _headSent || _deferred;
+    private bool _headSent;
     public int StatusCode => _head.StatusCode;
     public long BodyBytes { get; private set; }
     /// <summary>Bytes of the head that went out (status line + headers + CRLF), for the request log.</summary>
@@ -81,7 +88,7 @@ public sealed unsafe partial class Response : IResponse
         _http11 = http11;
         _isHead = isHead;
         _keepAlive = keepAlive && !_uwsgi;
-        _mustClose = _completed = _answered = HeadSent = Broken = _holding = Truncated = false;
+        _mustClose = _completed = _answered = _headSent = Broken = _holding = Truncated = _deferred = false;
         _holdLength = 0;
         BodyBytes = 0;
         HeadBytes = HeaderCount = Writes = GatherWrites = 0;
@@ -111,6 +118,7 @@ public sealed unsafe partial class Response : IResponse
     public void Write(ReadOnlySpan<byte> data, ChunkHint hint = ChunkHint.Flush)
     {
         if (_answered) return;
+        FlushDeferred(); // a chunk after the "last" one (a list the app grew meanwhile): in order
         if (Broken) throw new IOException("write error: the client disconnected");
         if (!_head.Started) throw new InvalidOperationException("body written before start_response");
         Writes++;
@@ -140,8 +148,32 @@ public sealed unsafe partial class Response : IResponse
         Send(includeHead: true, data);
     }
 
+    /// <summary>
+    /// The last chunk of a body the host sends without its lock (see IResponse.DeferLast): the head
+    /// is committed with Content-Length (plus a held first chunk) and both go out in one sendmsg in
+    /// FlushDeferred. The host keeps the memory alive until then.
+    /// </summary>
+    public bool DeferLast(byte* data, int length)
+    {
+        if (_answered || Broken || HeadSent || !_head.Started) return false;
+        Writes++;
+        CommitHead(knownLength: (_holding ? _holdLength : 0) + length);
+        _deferredData = data;
+        _deferredLength = length;
+        _deferred = true;
+        return true;
+    }
+
+    public void FlushDeferred()
+    {
+        if (!_deferred) return;
+        _deferred = false;
+        Send(includeHead: true, new ReadOnlySpan<byte>(_deferredData, _deferredLength));
+    }
+
     public bool SendFile(int fileFd, long offset, long count)
     {
+        FlushDeferred();
         if (_answered || HeadSent || _holding || Broken || !_head.Started || count < 0) return false;
         Writes++;
         CommitHead(knownLength: count); // a known length: Content-Length (or raw bytes), never chunked
@@ -168,6 +200,7 @@ public sealed unsafe partial class Response : IResponse
     public void Complete()
     {
         if (_completed || _answered) { _completed = true; return; }
+        FlushDeferred();
         if (!_head.Started)
         {
             SendError(500, "Internal Server Error");
@@ -185,6 +218,11 @@ public sealed unsafe partial class Response : IResponse
 
     public void SendError(int status, string reason)
     {
+        if (_deferred) // the app's answer is complete: it goes out, and the error only closes the connection
+        {
+            try { FlushDeferred(); }
+            catch (IOException) { /* Broken is set */ }
+        }
         if (HeadSent || _answered)
         {
             _mustClose = true;

@@ -2,7 +2,8 @@
 // The GIL as using-scopes. Every serving thread owns one PyThreadState (created by AttachThread);
 // Gil.Acquire takes the GIL with it and Dispose releases it. Gil.Release is the inverse, used
 // inside a GIL scope around blocking I/O (body reads) so other threads run Python. Response writes
-// keep the GIL and let the serving layer drop it only around a wait (RequestState as IBlockingHook).
+// keep the GIL and let the serving layer drop it only around a wait (RequestState as IBlockingHook),
+// except the body's last chunk, sent after the request's GIL scope (WsgiGateway.Handle).
 // Every take by a serving thread goes through GilQueue, the ordered hand-off in front of the GIL.
 
 namespace DotnetWsgi.Worker.Python.CPython;

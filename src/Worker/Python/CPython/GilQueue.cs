@@ -51,6 +51,9 @@ public static unsafe class GilQueue
     /// <summary>Serving threads queued for the GIL now (the head included, until it has it).</summary>
     public static int Waiting => Volatile.Read(ref Next) - Volatile.Read(ref NowServing);
 
+    /// <summary>Tickets taken so far (wraps): how many times serving threads asked for the GIL.</summary>
+    public static int Tickets => Volatile.Read(ref Next);
+
     /// <summary>Takes the GIL with ts, after every serving thread that asked before has taken it.</summary>
     public static void Take(PyThreadState ts)
     {
