@@ -104,8 +104,7 @@ public sealed unsafe partial class ServingThread
         var pool = _server.KeepAlive;
         while (true)
         {
-            while (pool.TryTake(_peer, out int fd, out var listener, out int addrLength, out var head))
-                ServeConnection(fd, listener, addrLength, resumed: true, head);
+            while (ServeParkedClient()) { }
             long left = _server.StopGraceDeadline - Environment.TickCount64;
             if (pool.Count == 0 || left <= 0) break;
             var pfd = new Libc.PollFd { Fd = pool.EpollFd, Events = Libc.POLLIN };
@@ -123,11 +122,7 @@ public sealed unsafe partial class ServingThread
         {
             _takeParkedNext = false;
             _server.KeepAlive.CloseExpired();
-            if (_server.KeepAlive.TryTake(_peer, out int spoke, out var on, out int addrLength, out var partial))
-            {
-                ServeConnection(spoke, on, addrLength, resumed: true, partial);
-                return;
-            }
+            if (ServeParkedClient()) return;
         }
         // Counted idle until it has taken what woke it (or found nothing): a thread waiting on its
         // keep-alive client leaves that work to this one meanwhile (LeaveToIdleThread).
@@ -140,9 +135,8 @@ public sealed unsafe partial class ServingThread
             if (r <= 0 || tag == WakeTag) return; // timeout, EINTR, or the stop flag is re-checked by Run
             if (tag == ParkedTag)
             {
-                if (!_server.KeepAlive.TryTake(_peer, out int parked, out var from, out int length, out var head)) return;
-                Busy(ref idle);
-                ServeConnection(parked, from, length, resumed: true, head);
+                Busy(ref idle); // taken or not, this thread has looked at what woke it
+                ServeParkedClient();
                 return;
             }
             var listener = _server.Listeners[(int)tag];
@@ -166,6 +160,14 @@ public sealed unsafe partial class ServingThread
         {
             Busy(ref idle);
         }
+    }
+
+    /// <summary>Serves one parked connection whose client has spoken; false when none is ready.</summary>
+    private bool ServeParkedClient()
+    {
+        if (!_server.KeepAlive.TryTake(_peer, out int fd, out var listener, out int addrLength, out var head)) return false;
+        ServeConnection(fd, listener, addrLength, resumed: true, head);
+        return true;
     }
 
     private void Busy(ref bool idle)
