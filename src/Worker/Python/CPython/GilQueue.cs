@@ -21,14 +21,15 @@
 // I/O (send, close, accept, recv: tens of microseconds) and asked again, and if the head had not
 // run yet it had to sleep until the head took the GIL and then wait for the head's whole request,
 // while the GIL stayed free for the head's wake-up (on a loaded 2-CPU VM, often longer than the I/O).
-// Behind nginx (a new connection per request), 2 workers x 2 threads: the strict queue served
-// 9-12 % fewer requests than CPython's own GIL (bench.py nginx_uwsgi, two runs of 6 and 8 rotated
-// rounds) and left the machine idle more; with the window it served 7 % more than strict. And at -c 4
-// the strict queue's hand-offs were themselves a tail: bare-WSGI p99 2.8-3.5 ms in 2 of 3 rounds
-// against 0.3-0.5 ms with the window. The window bounds what a queued thread can lose: once it has
-// waited BargeWindowMs nobody passes it, so it waits at most the window plus the requests the
-// threads that passed it were already running (one, with two threads per worker), never
-// CPython's switch interval for nothing.
+// Behind nginx (a new connection per request), 2 workers x 2 threads, the strict queue served
+// 9-12 % fewer requests than CPython's own GIL (bench.py nginx_uwsgi, two runs of 8 and 6 rotated
+// rounds, ahead in 11 of 14) and left the machine idle more. The window bounds what a queued
+// thread can lose: once it has waited BargeWindowMs nobody passes it, so it waits at most the
+// window plus the requests the threads that passed it were already running (one, with two threads
+// per worker), never CPython's switch interval for nothing. What the window buys over the strict
+// queue is within this VM's noise so far (one run 7 % more requests behind nginx, a second run 8 %
+// fewer); no queue at all still served more behind nginx (10 % by median, one run), at the cost of the -c 4
+// tail the queue exists for.
 //
 // The queue is two counters and a futex, not a lock: taking a ticket and finding it served is two
 // atomic operations and no system call; a thread whose turn has not come sleeps on the
