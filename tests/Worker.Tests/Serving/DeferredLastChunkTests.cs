@@ -24,7 +24,7 @@ public sealed class DeferredLastChunkTests(PythonFixture fx)
             o => o with { Threads = 2, SocketTimeout = 30 });
         using var c = f.Connect();
         Assert.Equal(200, Get(c, "/bytes?size=10").Status); // warm-up: its own deferred chunk is dropped in the next request
-        int before = GilQueue.Takes;
+        int before = GilQueue.Tickets;
 
         var reply = Get(c, $"/bytes?size={size}");
 
@@ -34,8 +34,8 @@ public sealed class DeferredLastChunkTests(PythonFixture fx)
         Assert.True(reply.Body.All(ch => ch == 'x'), "the body differs");
         // The drop of a large chunk happens just after the send, possibly after the client read it all.
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (GilQueue.Takes - before < takes && DateTime.UtcNow < deadline) Thread.Sleep(5);
-        Assert.Equal(takes, GilQueue.Takes - before);
+        while (GilQueue.Tickets - before < takes && DateTime.UtcNow < deadline) Thread.Sleep(5);
+        Assert.Equal(takes, GilQueue.Tickets - before);
         Assert.Equal(200, Get(c, "/bytes?size=3").Status); // same connection: the framing held
     }
 
@@ -46,7 +46,7 @@ public sealed class DeferredLastChunkTests(PythonFixture fx)
             fx.Host("file_cases", new ServerOptions { Module = "file_cases:app", PythonPath = [PythonFixture.AppsDir], Threads = 2 }),
             o => o with { Threads = 2, SocketTimeout = 30 });
         using (var warm = f.Connect()) Assert.Equal(200, Get(warm, "/bytes?size=10").Status);
-        int before = GilQueue.Takes;
+        int before = GilQueue.Tickets;
 
         var leaving = f.Connect();
         leaving.Socket.ReceiveBufferSize = 4096;
@@ -56,8 +56,8 @@ public sealed class DeferredLastChunkTests(PythonFixture fx)
         leaving.Dispose();
 
         Wait.Until(() => f.Sink.Messages.Any(m => m.Contains("client disconnected") && m.Contains("/bytes")), "the client-gone log line");
-        Wait.Until(() => GilQueue.Takes - before >= 2, "the large chunk's reference to be dropped");
-        Assert.Equal(2, GilQueue.Takes - before); // the request, and the drop after the failed send
+        Wait.Until(() => GilQueue.Tickets - before >= 2, "the large chunk's reference to be dropped");
+        Assert.Equal(2, GilQueue.Tickets - before); // the request, and the drop after the failed send
         using var next = f.Connect();
         Assert.Equal(3, Get(next, "/bytes?size=3").Body.Length);
     }
