@@ -33,7 +33,7 @@ public sealed unsafe class LibcFutexTests
         try
         {
             waiter.Start();
-            WaitUntil(() => WchanOf(name)?.StartsWith("futex") == true, $"thread {name} to sleep in a futex wait");
+            Wait.Until(() => WchanOf(name)?.StartsWith("futex") == true, $"thread {name} to sleep in a futex wait");
             Assert.True(waiter.IsAlive);
             Interlocked.Exchange(ref *word, 1);
             Libc.FutexWake(word, int.MaxValue);
@@ -60,15 +60,5 @@ public sealed unsafe class LibcFutexTests
             catch (IOException) { } // the task ended meanwhile
         }
         return null;
-    }
-
-    private static void WaitUntil(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"timed out waiting for {what}");
-            Thread.Sleep(5);
-        }
     }
 }

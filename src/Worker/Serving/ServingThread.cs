@@ -257,8 +257,8 @@ public sealed unsafe partial class ServingThread
     /// Between two requests of a keep-alive client: waits for that client's next request for as
     /// long as nobody else needs this thread (up to the keep-alive idle timeout, after which the
     /// connection is closed as the pool would close it: _idleExpired), in one poll over the
-    /// connection, this thread's own epoll set and the keep-alive pool. The thread wakes straight on its client's socket
-    /// (one wake-up and one recv per request, as a thread blocked on its connection would), yet a
+    /// connection, this thread's own epoll set and the keep-alive pool. The thread wakes straight on
+    /// its client's socket (one wake-up and one recv per request, as a thread blocked on it would), yet a
     /// new connection, a parked client that spoke or a stop wakes it at once, and then the client
     /// is parked (false) and joins the queue instead of being served again at once (fairness: without
     /// it, under load each thread kept serving the client whose next request was always there by the
